@@ -1,0 +1,219 @@
+"""HemoGAT speed on synthetic MELD-shaped features, one thread.
+
+Shapes: train/val/test = 9,988 / 1,108 / 2,610 utterances, 768-d text + 768-d audio, 7 classes
+(MELD's class shares), features with signal. Prints, in one process:
+
+* graph construction: ours (blockwise matmul + top-k) vs a faithful re-implementation of the
+  official construction (full cosine matrix, then a Python loop with one full argsort per node),
+  timed here on the same machine (on a subset and extrapolated as O(N² log N) unless --official-full);
+* the official-size model (preset 'official', 11.57 M parameters): seconds per epoch (one full-batch
+  training step + a validation forward, through the shared Trainer), test inference seconds;
+* FLOPs of one training step (matmuls: linear layers, GAT projections, attention), the machine's
+  dense sgemm rate (2048×2048, same thread count), and the ratio = achieved share of the matmul bound;
+* the corrected default config: seconds per epoch and validation accuracy vs the official one,
+  both trained the same number of epochs on the same data;
+* peak RSS of our pipeline (read before the official construction runs), and graph construction
+  time/memory for 10^5 nodes.
+
+    python benchmarks/hemogat_speed.py                 # all of it (~10-15 min on one core)
+    python benchmarks/hemogat_speed.py --quick         # smaller shapes, for a smoke test
+"""
+import argparse, os, time, resource, math, gc, warnings
+# Times are CPU seconds of this process (time.process_time) with one thread, alongside wall seconds:
+# on a shared machine the wall clock also counts time the process waited for a core.
+import numpy as np
+
+os.environ.setdefault('HF_HUB_OFFLINE', '1'); os.environ.setdefault('TRANSFORMERS_OFFLINE', '1')
+warnings.filterwarnings('ignore')
+
+def rss_mib(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+MELD_SHARES = np.array([4709, 1743, 1109, 683, 271, 268, 1205]) / 9988
+
+def meld_like(n_train, n_val, n_test, d=768, n_classes=7, snr=None, seed=0):
+    "768-d text/audio features with a weak class signal, MELD class shares, a shared offset (high mean cosine like BERT)."
+    rng = np.random.default_rng(seed)
+    n = n_train + n_val + n_test
+    y = rng.choice(n_classes, size=n, p=MELD_SHARES[:n_classes] / MELD_SHARES[:n_classes].sum())
+    feats = {}
+    snr = snr or {'text': 0.05, 'audio': 0.04}          # class-centre scale per dimension (noise = 1): a learnable but not trivial signal
+    for m, off in (('text', 2.0), ('audio', 0.8)):
+        centres = rng.normal(size=(n_classes, d)).astype(np.float32) * snr[m]
+        base = rng.normal(size=d).astype(np.float32) * off   # shared offset: high mean pairwise cosine, as with BERT features
+        feats[m] = (base + centres[y] + rng.normal(size=(n, d)).astype(np.float32)).astype(np.float32)
+    splits = {'train': np.arange(n_train), 'val': n_train + np.arange(n_val), 'test': n_train + n_val + np.arange(n_test)}
+    return feats, y, splits
+
+def official_graph_loop(text, audio, k_text=2, k_audio=8):
+    "The official construction, re-implemented: L2-normalise, full cosine matrix, per node a full argsort, [1:k+1]."
+    edges = [(i, i) for i in range(len(text))]
+    for x, k in ((text, k_text), (audio, k_audio)):
+        xn = x / np.linalg.norm(x, axis=1, keepdims=True)
+        sim = xn @ xn.T
+        for i in range(len(x)):
+            for j in np.argsort(-sim[i])[1:k + 1]: edges.append((i, int(j)))
+    return np.array(edges).T
+
+def sgemm_rate(n=2048, reps=3):
+    "Dense float32 matmul rate, FLOP per CPU second of this process (CPU time: robust to other load on the machine)."
+    import torch
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    t, c = time.perf_counter(), time.process_time()
+    for _ in range(reps): a @ b
+    return 2 * n**3 * reps / (time.process_time() - c), 2 * n**3 * reps / (time.perf_counter() - t)
+
+class EpochClock:
+    "Trainer callback: wall and CPU seconds of every epoch (training step + validation)."
+    def __init__(self): self.wall, self.cpu = [], []
+    def on_fit_start(self, tr): pass
+    def on_epoch_start(self, tr, epoch): self._t, self._c = time.perf_counter(), time.process_time()
+    def on_batch_start(self, tr, batch): return batch
+    def on_loss(self, tr, out, batch, loss): return loss
+    def on_epoch_end(self, tr, epoch, logs):
+        self.wall.append(time.perf_counter() - self._t); self.cpu.append(time.process_time() - self._c)
+    def on_fit_end(self, tr): pass
+    def state_dict(self): return {}
+    def load_state_dict(self, s): pass
+    def median(self):
+        w, c = (np.array(x[1:] if len(x) > 1 else x) for x in (self.wall, self.cpu))
+        return float(np.median(w)), float(np.median(c))
+
+def step_flops(cfg, n, e, heads_edges=True):
+    """Matmul FLOPs (2 per multiply-add) of one forward pass of the official-layout model on n nodes / e edges
+    (e includes self loops added by GATConv); a training step = 3× forward (backward ≈ 2× forward)."""
+    h, H, C = cfg.hidden, cfg.heads, cfg.n_classes
+    f = 0
+    f += sum(2 * n * getattr(cfg, f'd_{m}') * h for m in cfg.modalities)              # projections
+    nl = max(2, cfg.num_layers)
+    dims = [(h * len(cfg.modalities), H, h)] + [(h * H, H, h)] * (nl - 2) + [(h * H, 1, h)]
+    for ni, hh, c in dims:
+        f += 2 * n * ni * hh * c                                                      # GAT linear projection
+        f += 2 * n * hh * c * 2                                                       # alpha_src / alpha_dst dot products
+        f += 2 * e * hh * c                                                           # messages: alpha * x_j, summed
+    if cfg.cmt == 'official':
+        f += 2 * (4 * 2 * n * h * h + 2 * n * h * h + 2 * 2 * n * h)                  # 2 blocks: q,k,v,out proj + Linear + tiny attention
+    f += 2 * n * (3 * h) * (cfg.head_hidden or h) + 2 * n * (cfg.head_hidden or h) * C  # head
+    return f
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--quick', action='store_true', help='small shapes (smoke test)')
+    ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--epochs', type=int, default=3, help='timed epochs of the official-size model')
+    ap.add_argument('--compare-epochs', type=int, default=12, help='epochs for the corrected-vs-official accuracy comparison')
+    ap.add_argument('--official-subset', type=int, default=3000, help='nodes to time the official loop on (extrapolated)')
+    ap.add_argument('--official-full', action='store_true', help='time the official loop on all training nodes')
+    ap.add_argument('--big', type=int, default=100_000, help='nodes for the large graph-construction run (0 = skip)')
+    ap.add_argument('--block', type=int, default=2048, help='query rows per block in our kNN search')
+    ap.add_argument('--only-big', action='store_true', help='only the 10^5-node graph construction')
+    a = ap.parse_args()
+    import torch
+    torch.set_num_threads(a.threads)
+    from mmser_nb.hemogat import HemoGAT, hemogat_config, hemogat_data, fit_hemogat
+    from mmser_nb.graphs import build_utterance_graph, topk_neighbors, to_flat
+    from mmser_nb.core import Batch
+    if a.only_big: return big_graph(a)
+    sizes = (1000, 150, 300) if a.quick else (9988, 1108, 2610)
+    print(f"threads {torch.get_num_threads()}, torch {torch.__version__}, shapes train/val/test {sizes}, 768-d text+audio, 7 classes")
+    feats, y, splits = meld_like(*sizes)
+    tr = splits['train']
+
+    # --- graph construction: ours -------------------------------------------------------------
+    c = time.process_time()
+    g = build_utterance_graph({m: v[tr] for m, v in feats.items()}, {'text': 2, 'audio': 8}, direction='official', block=a.block)
+    t_ours = time.process_time() - c
+    c = time.process_time()
+    cfg_off = hemogat_config('official', n_classes=7)
+    data_off = hemogat_data(feats, y, splits, cfg_off)        # per-split transductive graphs, flat
+    t_ours_all = time.process_time() - c
+    n_edges = data_off['train'].graph.edge_index.shape[1]
+    print(f"graph (ours, train {sizes[0]} nodes, text k=2 + audio k=8): {t_ours:.2f} CPU-s; all three split graphs: {t_ours_all:.2f} CPU-s; "
+          f"train edges {n_edges:,} (incl. self loops)")
+
+    # --- official-size model: s/epoch, inference, FLOPs ----------------------------------------
+    sg, sg_wall = sgemm_rate()
+    print(f"dense sgemm 2048x2048: {sg/1e9:.1f} GFLOP per CPU-second ({sg_wall/1e9:.1f} GFLOP/s wall; the gap = other load on the machine)")
+    torch.manual_seed(0)
+    model = HemoGAT(cfg_off)
+    print(f"official-size model: {sum(p.numel() for p in model.parameters()):,} parameters")
+    clock = EpochClock()
+    tr_obj = fit_hemogat(model, data_off, list(range(7)), callbacks=[clock], epochs=a.epochs, lr=1e-4, weight_decay=5e-4, optimizer='adam', seed=0)
+    s_wall, s_epoch = clock.median()
+    n_tr, n_val = sizes[0], sizes[1]
+    e_tr = n_edges                                   # GATConv drops and re-adds self loops: same count
+    e_val = data_off['val'].graph.edge_index.shape[1]
+    flops = 3 * step_flops(cfg_off, n_tr, e_tr) + step_flops(cfg_off, n_val, e_val)
+    bound = flops / sg
+    print(f"official-size s/epoch (1 full-batch step + val forward, median of {a.epochs}): {s_epoch:.2f} CPU-s ({s_wall:.2f} s wall); "
+          f"FLOPs/epoch {flops/1e9:.1f} G (train step {3*step_flops(cfg_off, n_tr, e_tr)/1e9:.1f} G) -> matmul bound {bound:.2f} s; "
+          f"achieved {bound/s_epoch:.0%} of the bound")
+    model.eval()
+    b = next(iter(data_off['test']))
+    with torch.no_grad():
+        model(b)
+        t, c = time.perf_counter(), time.process_time(); model(b); t_inf, c_inf = time.perf_counter() - t, time.process_time() - c
+    print(f"test inference ({sizes[2]} nodes, official transductive graph): {c_inf:.2f} CPU-s ({t_inf:.2f} s wall)")
+    # inductive inference (ours): test nodes against the training bank
+    data_cor = hemogat_data(feats, y, splits, hemogat_config('official', n_classes=7, inductive=True))
+    bi = next(iter(data_cor['test']))
+    with torch.no_grad():
+        c = time.process_time(); model(bi); c_inf2 = time.process_time() - c
+    print(f"test inference, inductive graph (train bank + test nodes, recomputes the bank): {c_inf2:.2f} CPU-s")
+    acc_off = tr_obj.history.val_accuracy.max()
+    del tr_obj, model; gc.collect()
+
+    # --- corrected default vs official: s/epoch and val accuracy -------------------------------
+    res = {}
+    for name, cfg, lr in (('official', hemogat_config('official', n_classes=7), 1e-4),
+                          ('corrected', hemogat_config(n_classes=7), 1e-3)):
+        d = data_off if name == 'official' else hemogat_data(feats, y, splits, cfg)
+        torch.manual_seed(0); clock = EpochClock()
+        tro = fit_hemogat(HemoGAT(cfg), d, list(range(7)), callbacks=[clock], epochs=a.compare_epochs, lr=lr, weight_decay=5e-4,
+                          optimizer='adam', seed=0, select_metric='accuracy')
+        h = tro.history
+        res[name] = (clock.median()[1], float(h.val_accuracy.max()), float(h.val_weighted_f1.max()))
+        print(f"{name:9s}: {res[name][0]:.2f} CPU-s/epoch, best val accuracy {res[name][1]:.4f}, weighted F1 {res[name][2]:.4f} "
+              f"({a.compare_epochs} epochs, lr {lr:g})")
+        del tro; gc.collect()
+    print(f"corrected vs official: {res['official'][0]/res['corrected'][0]:.1f}x faster per epoch, "
+          f"val accuracy {res['corrected'][1]:.4f} vs {res['official'][1]:.4f}")
+    peak_ours = rss_mib()
+    print(f"peak RSS of our pipeline so far: {peak_ours:.0f} MiB")
+
+    # --- official construction, same process ---------------------------------------------------
+    n_sub = sizes[0] if a.official_full else min(a.official_subset, sizes[0])
+    c = time.process_time()
+    official_graph_loop(feats['text'][tr[:n_sub]], feats['audio'][tr[:n_sub]])
+    t_off_sub = time.process_time() - c
+    c = time.process_time(); build_utterance_graph({m: v[tr[:n_sub]] for m, v in feats.items()}, direction='official', block=a.block)
+    t_ours_sub = time.process_time() - c
+    scale = (sizes[0] / n_sub) ** 2 * math.log(sizes[0]) / math.log(n_sub)
+    t_off = t_off_sub * scale
+    how = 'measured' if n_sub == sizes[0] else f'measured on {n_sub} nodes ({t_off_sub:.2f} s) and extrapolated as N² log N'
+    print(f"official graph loop on {sizes[0]} nodes: {t_off:.1f} CPU-s ({how}); ours on the same {n_sub}: {t_ours_sub:.2f} CPU-s")
+    print(f"graph construction speed-up (train graph): {t_off / t_ours:.1f}x")
+
+    # --- 10^5 nodes ---------------------------------------------------------------------------
+    if a.big:
+        del feats, data_off, data_cor, g; gc.collect()
+        big_graph(a)
+
+def big_graph(a):
+    "Graph construction time and memory at `a.big` nodes (768-d text + audio, k 2/8)."
+    import torch
+    from mmser_nb.graphs import build_utterance_graph
+    if True:
+        rng = np.random.default_rng(1)
+        big = {m: rng.normal(size=(a.big, 768)).astype(np.float32) for m in ('text', 'audio')}
+        import tracemalloc
+        r0 = rss_mib()
+        t, c = time.perf_counter(), time.process_time()
+        gb = build_utterance_graph(big, {'text': 2, 'audio': 8}, block=a.block)
+        tb, cb = time.perf_counter() - t, time.process_time() - c
+        ne = sum(gb[et].edge_index.shape[1] for et in gb.edge_types)
+        print(f"10^5-node graph ({a.big:,} nodes, 768-d text+audio, block {a.block}): {cb:.1f} CPU-s ({tb:.1f} s wall), {ne:,} edges; "
+              f"peak RSS {rss_mib():.0f} MiB (features alone {2*a.big*768*4/2**20:.0f} MiB; RSS before {r0:.0f} MiB); "
+              f"scratch per block = {a.block}x{a.big} scores = {a.block*a.big*4/2**20:.0f} MiB")
+
+if __name__ == '__main__': main()
