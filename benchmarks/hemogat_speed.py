@@ -1,24 +1,27 @@
 """HemoGAT speed on synthetic MELD-shaped features, one thread.
 
 Shapes: train/val/test = 9,988 / 1,108 / 2,610 utterances, 768-d text + 768-d audio, 7 classes
-(MELD's class shares), features with signal. Prints, in one process:
+(MELD's class shares), features with signal. Prints:
 
 * graph construction: ours (blockwise matmul + top-k) vs a faithful re-implementation of the
   official construction (full cosine matrix, then a Python loop with one full argsort per node),
   timed here on the same machine (on a subset and extrapolated as O(N² log N) unless --official-full);
-* the official-size model (preset 'official', 11.57 M parameters): seconds per epoch (one full-batch
-  training step + a validation forward, through the shared Trainer), test inference seconds;
+* the official-size model (preset 'official', 11.57 M parameters) with each GAT implementation
+  (`gat_impl='sparse'`, our CSR aggregation, and `'pyg'`, PyG's GATConv), each in a fresh subprocess so
+  that its peak RSS is its own: seconds per epoch (one full-batch training step + a validation forward,
+  through the shared Trainer), share of the matmul bound, peak RSS (data + training), test inference seconds;
 * FLOPs of one training step (matmuls: linear layers, GAT projections, attention), the machine's
   dense sgemm rate (2048×2048, same thread count), and the ratio = achieved share of the matmul bound;
 * the corrected default config: seconds per epoch and validation accuracy vs the official one,
   both trained the same number of epochs on the same data;
-* peak RSS of our pipeline (read before the official construction runs), and graph construction
-  time/memory for 10^5 nodes.
+* graph construction time/memory for 10^5 nodes (--big; 0 skips it).
 
     python benchmarks/hemogat_speed.py                 # all of it (~10-15 min on one core)
+    python benchmarks/hemogat_speed.py --big 0         # without the 10^5-node graph (~7 min)
+    python benchmarks/hemogat_speed.py --impls sparse  # time only our GAT layer at official size
     python benchmarks/hemogat_speed.py --quick         # smaller shapes, for a smoke test
 """
-import argparse, os, time, resource, math, gc, warnings
+import argparse, os, sys, json, subprocess, time, resource, math, gc, warnings
 # Times are CPU seconds of this process (time.process_time) with one thread, alongside wall seconds:
 # on a shared machine the wall clock also counts time the process waited for a core.
 import numpy as np
@@ -107,6 +110,8 @@ def main():
     ap.add_argument('--big', type=int, default=100_000, help='nodes for the large graph-construction run (0 = skip)')
     ap.add_argument('--block', type=int, default=2048, help='query rows per block in our kNN search')
     ap.add_argument('--only-big', action='store_true', help='only the 10^5-node graph construction')
+    ap.add_argument('--impls', default='sparse,pyg', help="GAT implementations to time at official size (comma-separated)")
+    ap.add_argument('--train-only', default=None, help=argparse.SUPPRESS)   # child mode: one implementation, prints JSON
     a = ap.parse_args()
     import torch
     torch.set_num_threads(a.threads)
@@ -114,6 +119,7 @@ def main():
     from mmser_nb.graphs import build_utterance_graph, topk_neighbors, to_flat
     from mmser_nb.core import Batch
     if a.only_big: return big_graph(a)
+    if a.train_only: return official_training(a, a.train_only)
     sizes = (1000, 150, 300) if a.quick else (9988, 1108, 2610)
     print(f"threads {torch.get_num_threads()}, torch {torch.__version__}, shapes train/val/test {sizes}, 768-d text+audio, 7 classes")
     feats, y, splits = meld_like(*sizes)
@@ -131,41 +137,27 @@ def main():
     print(f"graph (ours, train {sizes[0]} nodes, text k=2 + audio k=8): {t_ours:.2f} CPU-s; all three split graphs: {t_ours_all:.2f} CPU-s; "
           f"train edges {n_edges:,} (incl. self loops)")
 
-    # --- official-size model: s/epoch, inference, FLOPs ----------------------------------------
-    sg, sg_wall = sgemm_rate()
-    print(f"dense sgemm 2048x2048: {sg/1e9:.1f} GFLOP per CPU-second ({sg_wall/1e9:.1f} GFLOP/s wall; the gap = other load on the machine)")
-    torch.manual_seed(0)
-    model = HemoGAT(cfg_off)
-    print(f"official-size model: {sum(p.numel() for p in model.parameters()):,} parameters")
-    clock = EpochClock()
-    tr_obj = fit_hemogat(model, data_off, list(range(7)), callbacks=[clock], epochs=a.epochs, lr=1e-4, weight_decay=5e-4, optimizer='adam', seed=0)
-    s_wall, s_epoch = clock.median()
-    n_tr, n_val = sizes[0], sizes[1]
-    e_tr = n_edges                                   # GATConv drops and re-adds self loops: same count
-    e_val = data_off['val'].graph.edge_index.shape[1]
-    flops = 3 * step_flops(cfg_off, n_tr, e_tr) + step_flops(cfg_off, n_val, e_val)
-    bound = flops / sg
-    print(f"official-size s/epoch (1 full-batch step + val forward, median of {a.epochs}): {s_epoch:.2f} CPU-s ({s_wall:.2f} s wall); "
-          f"FLOPs/epoch {flops/1e9:.1f} G (train step {3*step_flops(cfg_off, n_tr, e_tr)/1e9:.1f} G) -> matmul bound {bound:.2f} s; "
-          f"achieved {bound/s_epoch:.0%} of the bound")
-    model.eval()
-    b = next(iter(data_off['test']))
-    with torch.no_grad():
-        model(b)
-        t, c = time.perf_counter(), time.process_time(); model(b); t_inf, c_inf = time.perf_counter() - t, time.process_time() - c
-    print(f"test inference ({sizes[2]} nodes, official transductive graph): {c_inf:.2f} CPU-s ({t_inf:.2f} s wall)")
-    # inductive inference (ours): test nodes against the training bank
-    data_cor = hemogat_data(feats, y, splits, hemogat_config('official', n_classes=7, inductive=True))
-    bi = next(iter(data_cor['test']))
-    with torch.no_grad():
-        c = time.process_time(); model(bi); c_inf2 = time.process_time() - c
-    print(f"test inference, inductive graph (train bank + test nodes, recomputes the bank): {c_inf2:.2f} CPU-s")
-    acc_off = tr_obj.history.val_accuracy.max()
-    del tr_obj, model; gc.collect()
+    # --- official-size model, per GAT implementation, each in a fresh process -----------------
+    off = {}
+    for impl in a.impls.split(','):
+        cmd = [sys.executable, os.path.abspath(__file__), '--train-only', impl, '--threads', str(a.threads), '--epochs', str(a.epochs)]
+        if a.quick: cmd.append('--quick')
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode: raise SystemExit(f"child for gat_impl={impl!r} failed:\n{r.stderr[-3000:]}")
+        off[impl] = res_ = json.loads(r.stdout.strip().splitlines()[-1])
+        print(f"official-size, gat_impl={impl!r} ({res_['params']:,} parameters): {res_['s_epoch']:.2f} CPU-s/epoch ({res_['s_wall']:.2f} s wall; "
+              f"median of {a.epochs}: 1 full-batch step + val forward); FLOPs/epoch {res_['flops']/1e9:.1f} G; sgemm {res_['sgemm']/1e9:.1f} GFLOP/CPU-s "
+              f"-> matmul bound {res_['bound']:.2f} s, achieved {res_['ratio']:.0%}; peak RSS {res_['peak_mib']:.0f} MiB "
+              f"(after data {res_['rss_data_mib']:.0f} MiB); test inference {res_['inf']:.2f} CPU-s, inductive {res_['inf_ind']:.2f} CPU-s")
+    if len(off) == 2:
+        s_, p_ = off['sparse'], off['pyg']
+        print(f"sparse vs pyg: {p_['s_epoch']/s_['s_epoch']:.2f}x faster per epoch, peak RSS {s_['peak_mib']:.0f} vs {p_['peak_mib']:.0f} MiB "
+              f"({s_['peak_mib']/p_['peak_mib']:.0%}); vs the official code's 6.5 GB: {s_['peak_mib']/(6.5*1024):.0%}")
+    del g; gc.collect()
 
     # --- corrected default vs official: s/epoch and val accuracy -------------------------------
     res = {}
-    for name, cfg, lr in (('official', hemogat_config('official', n_classes=7), 1e-4),
+    for name, cfg, lr in (('official', cfg_off, 1e-4),          # both with the default gat_impl='sparse'
                           ('corrected', hemogat_config(n_classes=7), 1e-3)):
         d = data_off if name == 'official' else hemogat_data(feats, y, splits, cfg)
         torch.manual_seed(0); clock = EpochClock()
@@ -178,8 +170,7 @@ def main():
         del tro; gc.collect()
     print(f"corrected vs official: {res['official'][0]/res['corrected'][0]:.1f}x faster per epoch, "
           f"val accuracy {res['corrected'][1]:.4f} vs {res['official'][1]:.4f}")
-    peak_ours = rss_mib()
-    print(f"peak RSS of our pipeline so far: {peak_ours:.0f} MiB")
+    print(f"peak RSS of this (parent) process so far: {rss_mib():.0f} MiB (the official-size runs above: their own processes)")
 
     # --- official construction, same process ---------------------------------------------------
     n_sub = sizes[0] if a.official_full else min(a.official_subset, sizes[0])
@@ -196,8 +187,36 @@ def main():
 
     # --- 10^5 nodes ---------------------------------------------------------------------------
     if a.big:
-        del feats, data_off, data_cor, g; gc.collect()
+        del feats, data_off; gc.collect()
         big_graph(a)
+
+def official_training(a, impl):
+    "Child process: build the official per-split graphs, train the official-size model with `gat_impl=impl`; print one JSON line."
+    import torch
+    from mmser_nb.hemogat import HemoGAT, hemogat_config, hemogat_data, fit_hemogat
+    sizes = (1000, 150, 300) if a.quick else (9988, 1108, 2610)
+    feats, y, splits = meld_like(*sizes)
+    cfg = hemogat_config('official', n_classes=7, gat_impl=impl)
+    data = hemogat_data(feats, y, splits, cfg)
+    rss_data = rss_mib()
+    sg, _ = sgemm_rate()
+    torch.manual_seed(0)
+    model = HemoGAT(cfg)
+    clock = EpochClock()
+    fit_hemogat(model, data, list(range(7)), callbacks=[clock], epochs=a.epochs, lr=1e-4, weight_decay=5e-4, optimizer='adam', seed=0)
+    s_wall, s_epoch = clock.median()
+    e_tr, e_val = data['train'].graph.edge_index.shape[1], data['val'].graph.edge_index.shape[1]
+    flops = 3 * step_flops(cfg, sizes[0], e_tr) + step_flops(cfg, sizes[1], e_val)
+    peak = rss_mib()
+    model.eval()
+    b = next(iter(data['test']))
+    with torch.no_grad():
+        model(b); c = time.process_time(); model(b); inf = time.process_time() - c
+    bi = next(iter(hemogat_data(feats, y, splits, cfg.replace(inductive=True))['test']))
+    with torch.no_grad():
+        c = time.process_time(); model(bi); inf_ind = time.process_time() - c
+    print(json.dumps(dict(impl=impl, params=sum(p.numel() for p in model.parameters()), s_epoch=s_epoch, s_wall=s_wall, flops=flops,
+                          sgemm=sg, bound=flops / sg, ratio=flops / sg / s_epoch, peak_mib=peak, rss_data_mib=rss_data, inf=inf, inf_ind=inf_ind)))
 
 def big_graph(a):
     "Graph construction time and memory at `a.big` nodes (768-d text + audio, k 2/8)."
