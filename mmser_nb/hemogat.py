@@ -19,9 +19,10 @@ from .graphs import (EDGE_TYPES, build_inductive_graph, build_transductive_graph
                              to_flat)
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'HemoGATConfig', 'hemogat_config', 'CrossModalBlock', 'HeadSpMM', 'SparseGATConv', 'GATStack', 'HemoGAT',
-           'toy_graph', 'subgraph_batch', 'GraphBatches', 'standardize', 'standardize_seq', 'pad_sequences',
-           'hemogat_graphs', 'hemogat_data', 'predict_new', 'hemogat_fold_data', 'fit_hemogat']
+__all__ = ['ABLATIONS', 'HemoGATConfig', 'hemogat_config', 'CrossModalBlock', 'HeadSpMM', 'SparseGATConv', 'lean_dropout',
+           'LeanDropout', 'GATStack', 'HemoGAT', 'toy_graph', 'subgraph_batch', 'GraphBatches', 'standardize',
+           'standardize_seq', 'pad_sequences', 'hemogat_graphs', 'hemogat_data', 'predict_new', 'hemogat_fold_data',
+           'fit_hemogat']
 
 # %% ../nbs/02_hemogat.ipynb #ee2225b7
 @dataclass
@@ -109,8 +110,19 @@ class CrossModalBlock(nn.Module):
         o = self.mha(q, kv, kv, key_padding_mask=~m, need_weights=False)[0]
         return o.masked_fill(empty[:, None, None], 0.)
 
+    def attend_one_key(self, kv:torch.Tensor)->torch.Tensor:     # (N, 1, d) -> (N, 1, d)
+        "`attend(q, kv)` for a single key frame, computed directly: softmax over one key is 1, so the term is out_proj(W_v·kv)."
+        mha, (n, _, d), h = self.mha, kv.shape, self.mha.num_heads
+        v = F.linear(kv, mha.in_proj_weight[2*d:], None if mha.in_proj_bias is None else mha.in_proj_bias[2*d:])
+        if self.training and mha.dropout > 0:   # MHA drops attention weights: here each (node, head) weight of 1
+            keep = torch.empty(n, 1, h, 1, dtype=torch.bool, device=kv.device).bernoulli_(1 - mha.dropout)
+            v = (v.view(n, 1, h, d // h) * keep).view(n, 1, d).mul_(1 / (1 - mha.dropout))
+        return mha.out_proj(v)
+
     def forward(self, q, kv, kv_mask=None):                      # (N, Lq, d)
-        return self.drop(self.ln(self.lin(self.attend(q, kv, kv_mask)) + q))
+        # one key frame and no mask (the official length-1 CMT): same numbers without the query/key projections
+        a = self.attend_one_key(kv) if kv.shape[1] == 1 and kv_mask is None else self.attend(q, kv, kv_mask)
+        return self.drop(self.ln(self.lin(a) + q))
 
 # %% ../nbs/02_hemogat.ipynb #dafa7483
 warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta')
@@ -187,6 +199,16 @@ class SparseGATConv(GATConv):
         return out.add_(self.bias) if self.bias is not None else out   # in place: HeadSpMM does not keep its output
 
 # %% ../nbs/02_hemogat.ipynb #3dd776bb
+def lean_dropout(x:torch.Tensor, p:float, training:bool=True)->torch.Tensor:
+    "Dropout that keeps a 1-byte mask for backward (`F.dropout` on CPU keeps a float32 one: 4× the memory)."
+    if not training or p == 0: return x
+    keep = torch.empty_like(x, dtype=torch.bool).bernoulli_(1 - p)   # bool mask: the only tensor backward needs
+    return (x * keep).mul_(1 / (1 - p))                             # in place on a fresh product: mul keeps no output
+
+class LeanDropout(nn.Dropout):
+    "`nn.Dropout` through `lean_dropout`: same semantics (inverted scaling), a quarter of the saved memory."
+    def forward(self, x): return lean_dropout(x, self.p, self.training)
+
 def _gat(ni, nf, heads, concat, edge_dim=None, impl='sparse'):
     return (SparseGATConv if impl == 'sparse' else GATConv)(ni, nf, heads=heads, concat=concat, edge_dim=edge_dim)
 
@@ -223,7 +245,7 @@ class GATStack(nn.Module):
             if last: return h
             if i > 0: h = h.add_(x)                                   # residual on the middle layers (in place: h is a fresh output)
             h = F.leaky_relu(self._norm(i)(h), 0.2, inplace=True)     # in place: BatchNorm's backward needs its input, not its output
-            x = F.dropout(h, self.dropout, self.training) if i > 0 else h   # official: no dropout after layer 1
+            x = lean_dropout(h, self.dropout, self.training) if i > 0 else h   # official: no dropout after layer 1
 
 # %% ../nbs/02_hemogat.ipynb #e01f3279
 def _node_store(graph): return graph['utt'] if isinstance(graph, HeteroData) else graph
@@ -234,7 +256,7 @@ class HemoGAT(nn.Module):
     def __init__(self, config:HemoGATConfig):
         super().__init__(); self.config = c = config
         h = c.hidden
-        self.proj = nn.ModuleDict({m: nn.Sequential(nn.Linear(getattr(c, f'd_{m}'), h), nn.BatchNorm1d(h), nn.ReLU(), nn.Dropout(c.dropout))
+        self.proj = nn.ModuleDict({m: nn.Sequential(nn.Linear(getattr(c, f'd_{m}'), h), nn.BatchNorm1d(h), nn.ReLU(), LeanDropout(c.dropout))
                                    for m in c.modalities})
         nm = len(c.modalities)
         self.gat = GATStack(h*nm, h, c.heads, c.num_layers, c.dropout, c.norm, c.edge_types,
@@ -246,7 +268,7 @@ class HemoGAT(nn.Module):
                 self.seq_proj = nn.ModuleDict({m: nn.Linear(getattr(c, f'd_{m}_seq') or getattr(c, f'd_{m}'), h) for m in c.modalities})
         d_head = h*(int(c.use_graph) + (nm if self.use_cmt or not c.use_graph else 0))
         hh = c.head_hidden or h
-        self.head = nn.Sequential(nn.Linear(d_head, hh), nn.LayerNorm(hh), nn.ReLU(), nn.Dropout(c.dropout), nn.Linear(hh, c.n_classes))
+        self.head = nn.Sequential(nn.Linear(d_head, hh), nn.LayerNorm(hh), nn.ReLU(), LeanDropout(c.dropout), nn.Linear(hh, c.n_classes))
         self._warned = False
 
     def _cmt(self, store, p:dict)->list[torch.Tensor]:
@@ -281,7 +303,9 @@ class HemoGAT(nn.Module):
         elif not c.use_graph: parts += [p[m] for m in c.modalities]
         z = torch.cat(parts, 1)                                                       # (N, d_head)
         idx = batch.node_index
-        return ModelOutput(self.head(z[idx]), embedding=z[idx])
+        if len(idx) != len(z) or not torch.equal(idx, torch.arange(len(z), device=idx.device)):
+            z = z[idx]                                   # a copy: skipped when every node counts, in order (full-batch training)
+        return ModelOutput(self.head(z), embedding=z)
 
 # %% ../nbs/02_hemogat.ipynb #26f55583
 def toy_graph(n:int=24, d:dict|None=None, n_classes:int=3, seq_len:dict|None=None, seed:int=0, **kw)->tuple[HeteroData, np.ndarray]:

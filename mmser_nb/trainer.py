@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_trainer.ipynb #135e863a
 from __future__ import annotations
-import os, json, math, time, shutil, socket, tempfile, contextlib, dataclasses, traceback
+import os, sys, gc, json, math, time, shutil, socket, tempfile, contextlib, dataclasses, traceback
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -20,9 +20,9 @@ from .core import (Settings, MODALITIES, TASK_TYPES, check_task_type, DataError,
                            atomic_write, atomic_save_json, save_pretrained)
 
 # %% auto #0
-__all__ = ['VectorDataset', 'SequenceDataset', 'collate_batch', 'TrainSettings', 'select_key', 'balanced_class_weights',
-           'task_loss', 'split_state', 'join_state', 'Callback', 'Predictions', 'epoch_seed', 'EpochSampler',
-           'lr_lambda', 'atomic_folder', 'save_model_folder', 'Trainer', 'launch_cpu_processes']
+__all__ = ['VectorDataset', 'SequenceDataset', 'collate_batch', 'TrainSettings', 'set_heap_mmap_threshold', 'select_key',
+           'balanced_class_weights', 'task_loss', 'split_state', 'join_state', 'Callback', 'Predictions', 'epoch_seed',
+           'EpochSampler', 'lr_lambda', 'atomic_folder', 'save_model_folder', 'Trainer', 'launch_cpu_processes']
 
 # %% ../nbs/06_trainer.ipynb #cf620e4b
 def _typed_labels(labels, n:int, task:str|None, ids:list)->np.ndarray|None:
@@ -190,6 +190,7 @@ class TrainSettings(Settings):
     checkpoint_every: int = 1           # write the training state every n epochs (and at the end)
     log_with: str|None = None           # experiment tracker through Accelerate (off by default)
     progress: bool = True               # tqdm bars for epochs and batches
+    heap_mmap_threshold: int|None = 262144  # bytes; glibc: larger allocations go back to the system when freed (None = leave malloc alone)
 
     def __post_init__(self):
         for k, ok in _CHOICES.items():
@@ -199,6 +200,16 @@ class TrainSettings(Settings):
             raise ValueError(f"class_weights={self.class_weights!r}; expected None, 'balanced' or a list of floats")
         if isinstance(self.class_weights, tuple): self.class_weights = list(self.class_weights)
         if self.scheduler == 'plateau' and self.warmup: raise ValueError("warm-up is not combined with scheduler='plateau'")
+
+# %% ../nbs/06_trainer.ipynb #093279fd
+def set_heap_mmap_threshold(nbytes:int|None)->bool:
+    "glibc only: serve allocations of at least `nbytes` by mmap, so freed tensors go back to the system. Process-wide; False where it does not apply."
+    if nbytes is None or not sys.platform.startswith('linux'): return False
+    import ctypes, ctypes.util
+    try: mallopt = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').mallopt   # absent on musl
+    except (OSError, AttributeError): return False
+    M_MMAP_THRESHOLD = -3                                   # from glibc's malloc.h
+    return bool(mallopt(M_MMAP_THRESHOLD, int(nbytes)))
 
 # %% ../nbs/06_trainer.ipynb #639bf699
 _DEFAULT_SELECT = {'single_label': 'balanced_accuracy', 'multi_label': 'mosei_wacc_mean', 'regression': 'mae'}
@@ -609,6 +620,7 @@ class Trainer:
         from tqdm.auto import tqdm
         s, acc = self.settings, self.accelerator
         if s.resume and self.out_dir is None: raise ValueError("resume=True needs out_dir (where the last checkpoint lives)")
+        set_heap_mmap_threshold(s.heap_mmap_threshold)
         train_loader, _, sampler = self._loader(train, train=True)
         try: steps = len(train_loader)
         except TypeError: steps = None
