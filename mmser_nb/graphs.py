@@ -55,15 +55,45 @@ def _select_ties(s:torch.Tensor, k:int)->torch.Tensor:
     order = torch.sort(s.gather(1, idx), dim=1, descending=True, stable=True).indices
     return idx.gather(1, order)
 
+def _round_scores(v:torch.Tensor, metric:str)->torch.Tensor:
+    "Cosine scores are rounded to 1e-6 so that identical vectors tie bit-exactly (rounding keeps the order: a ≥ b ⇒ r(a) ≥ r(b))."
+    return torch.round(v, decimals=6) if metric == 'cosine' else v
+
+def _order(v:torch.Tensor, i:torch.Tensor)->tuple[torch.Tensor, torch.Tensor]:
+    "Each row sorted by score descending, ties by index ascending."
+    o = torch.sort(i, dim=1).indices; v, i = v.gather(1, o), i.gather(1, o)
+    o = torch.sort(v, dim=1, descending=True, stable=True).indices
+    return v.gather(1, o), i.gather(1, o)
+
+class _Candidates:
+    "Per query: the best `kk` (score, key) pairs seen so far, and `bound` ≥ the score of every key not kept."
+    def __init__(self, m:int, kk:int, n:int, metric:str, device):
+        self.v = torch.full((m, kk), -math.inf, device=device)
+        self.i = torch.full((m, kk), n, dtype=torch.long, device=device)   # index n: an empty slot, ranked last
+        self.bound = torch.full((m,), -math.inf, device=device)
+        self.metric = metric
+
+    def add(self, r0:int, s:torch.Tensor, c0:int):
+        "Merge the block of scores `s` (b, w) of queries r0.. against keys c0.."
+        kk, b, w = self.v.shape[1], *s.shape
+        v, j = torch.topk(s, min(kk, w), dim=1)                            # the block's best columns
+        v = _round_scores(v, self.metric)
+        rows = slice(r0, r0 + b)
+        bound = v[:, -1] if w > kk else self.bound[rows]                   # the block's other columns score ≤ its kk-th
+        v, i = _order(torch.cat([self.v[rows], v], 1), torch.cat([self.i[rows], j + c0], 1))
+        self.bound[rows] = torch.maximum(torch.maximum(self.bound[rows], bound), v[:, kk] if v.shape[1] > kk else bound)
+        self.v[rows], self.i[rows] = v[:, :kk], i[:, :kk]
+
 def topk_neighbors(query,                    # (M, D) query vectors (array or tensor)
                    keys=None,                # (N, D) key vectors; None = the queries themselves
                    k:int=8,                  # neighbours per query; clamped to the number of candidate keys
                    metric:str='cosine',      # 'cosine' | 'euclidean' | 'dot'
-                   block:int=4096,           # query rows per matmul: scratch memory is block × N scores
+                   block:int=2048,           # rows and columns per score block: scratch memory is block² scores
                    exclude_self:bool=True,   # drop key i for query i (needs M == N: query i is key i)
                    device=None,              # where to compute; None = CUDA if present, else CPU
+                   slack:int=4,              # extra candidates kept per query, so that ties at the k-th score are seen
                   )->tuple[torch.Tensor, torch.Tensor]: # scores (M, k) float, indices (M, k) long, on CPU
-    "The `k` most similar keys of each query, blockwise; ties broken by the smaller key index."
+    "The `k` most similar keys of each query, by blocks of scores; ties broken by the smaller key index."
     if metric not in METRICS: raise ValueError(f"unknown metric {metric!r}; expected one of {METRICS}")
     device = torch.device(device) if device is not None else default_device()
     q = _as_tensor(query, device)
@@ -79,16 +109,42 @@ def topk_neighbors(query,                    # (M, D) query vectors (array or te
     if metric == 'cosine':
         q = torch.nn.functional.normalize(q, dim=1)
         kv = q if keys is None else torch.nn.functional.normalize(kv, dim=1)
-    key_sq = (kv*kv).sum(1) if metric == 'euclidean' else None
-    vals, idxs = [], []
-    for s0 in range(0, m, block):
-        s = _scores(q[s0:s0+block], kv, metric, key_sq)                         # (b, N) scratch block
-        if exclude_self:
-            r = torch.arange(s.shape[0], device=device)
-            s[r, r + s0] = -math.inf
-        i = _select_ties(s, k)
-        vals.append(s.gather(1, i).cpu()); idxs.append(i.cpu())
-    return torch.cat(vals), torch.cat(idxs)
+    sq = (kv*kv).sum(1) if metric == 'euclidean' else None
+    score = lambda d, c0: 2*d - sq[None, c0:c0 + d.shape[1]] if metric == 'euclidean' else d   # -(|q-k|²) + |q|²: same order per row
+    sym = keys is None                          # one set: each dot-product block serves its rows and, transposed, its columns
+    cand = _Candidates(m, k + slack, n, metric, device)
+    for r0 in range(0, m, block):
+        qb = q[r0:r0 + block]
+        for c0 in range(r0 if sym else 0, n, block):
+            d = qb @ kv[c0:c0 + block].T                                          # (b, w) dot products: the only big product
+            if exclude_self and r0 < c0 + d.shape[1] and c0 < r0 + d.shape[0]:    # the block crosses the diagonal
+                a = torch.arange(max(r0, c0), min(r0 + d.shape[0], c0 + d.shape[1]), device=device)
+                d[a - r0, a - c0] = -math.inf
+            cand.add(r0, score(d, c0), c0)
+            if sym and c0 != r0: cand.add(c0, score(d.T.contiguous(), r0), r0)
+    # the candidates' scores again, each pair by the same elementwise code, so that copies of a vector tie exactly
+    # (a matmul's last bit depends on the block shape it was computed in)
+    v, i = cand.v, cand.i.clamp(max=n - 1)
+    exact = torch.empty_like(v)
+    for s0 in range(0, m, 256):
+        r = slice(s0, s0 + 256)
+        e = (q[r, None, :] * kv[i[r]]).sum(-1)                                    # (b, kk)
+        exact[r] = _round_scores(2*e - sq[i[r]] if metric == 'euclidean' else e, metric)
+    exact[v == -math.inf] = -math.inf                                             # empty slots and the query itself stay out
+    vals, idx = _order(exact, cand.i)
+    vals, idx = vals[:, :k].contiguous(), idx[:, :k].contiguous()
+    # settled: the k-th exact score beats every dropped key's float32 score plus its worst float32 error
+    qn, kn = q.norm(dim=1), kv.norm(dim=1).max()
+    tol = q.shape[1] * 2.0**-23 * qn * kn * (2 if metric == 'euclidean' else 1) + 1e-6
+    redo = (~(vals[:, -1] > cand.bound + tol)).nonzero().flatten()
+    for s0 in range(0, len(redo), block):                                           # the rest: full rows, in float64
+        rows = redo[s0:s0 + block]
+        s = _round_scores(_scores(q[rows].double(), kv.double(), 'dot', None).float(), metric) if metric != 'euclidean' \
+            else (2*(q[rows].double() @ kv.double().T) - sq.double()[None]).float()
+        if exclude_self: s[torch.arange(len(rows), device=device), rows] = -math.inf
+        j = _select_ties(s, k)
+        vals[rows], idx[rows] = s.gather(1, j), j
+    return vals.cpu(), idx.cpu()
 
 # %% ../nbs/01_graphs.ipynb #1ca415a5
 DIRECTIONS = ('receive', 'official')
@@ -98,7 +154,7 @@ def knn_edges(feats,                        # (N, D) features of one modality
               metric:str='cosine',          # similarity, see `topk_neighbors`
               direction:str='receive',      # 'receive': j→i if j in topk(i); 'official': i→j (reverse kNN)
               self_loops:bool=False,        # add i→i for every node
-              block:int=4096, device=None,
+              block:int=2048, device=None,
              )->torch.Tensor:               # edge_index (2, E) long, row 0 = source, row 1 = target
     "Top-`k` neighbour edges of one feature matrix, with an explicit direction."
     if direction not in DIRECTIONS: raise ValueError(f"unknown direction {direction!r}; expected one of {DIRECTIONS}")
@@ -167,7 +223,7 @@ def build_utterance_graph(feats:dict,                 # modality -> (N, D) utter
                           metric:str='cosine', direction:str='receive',
                           y=None,                     # (N,) int labels, stored as `y`
                           seqs:dict|None=None,        # modality -> (padded (N,T,D), mask (N,T)), optional
-                          block:int=4096, device=None,
+                          block:int=2048, device=None,
                          )->HeteroData:
     "A `HeteroData` over utterances with per-modality kNN edge types and optional dialogue edges."
     n = _check_feats(feats)
@@ -204,7 +260,7 @@ def build_inductive_graph(train_feats:dict,            # modality -> (N_train, D
                           window:int=2, self_loops:bool=True, metric:str='cosine',
                           y_train=None, y_eval=None,
                           train_seqs:dict|None=None, eval_seqs:dict|None=None,
-                          block:int=4096, device=None,
+                          block:int=2048, device=None,
                           train_graph:HeteroData|None=None,   # reuse an already built training graph
                          )->HeteroData:
     "Training graph + evaluation nodes that receive only from training nodes (and, if allowed, their own dialogue)."
@@ -250,7 +306,7 @@ def build_inductive_graph(train_feats:dict,            # modality -> (N_train, D
     return g
 
 def build_transductive_graph(feats:dict, k:dict|None=None, self_loops:bool=True, metric:str='cosine',
-                             y=None, block:int=4096, device=None, **kw)->HeteroData:
+                             y=None, block:int=2048, device=None, **kw)->HeteroData:
     "The official construction: one graph per split over that split's nodes only, reverse-kNN direction."
     return build_utterance_graph(feats, k, self_loops=self_loops, metric=metric, direction='official',
                                  y=y, block=block, device=device, **kw)
