@@ -202,7 +202,7 @@ class SparseGATConv(GATConv):
 def lean_dropout(x:torch.Tensor, p:float, training:bool=True)->torch.Tensor:
     "Dropout that keeps a 1-byte mask for backward (`F.dropout` on CPU keeps a float32 one: 4× the memory)."
     if not training or p == 0: return x
-    keep = torch.empty_like(x, dtype=torch.bool).bernoulli_(1 - p)   # bool mask: the only tensor backward needs
+    keep = torch.rand_like(x) >= p                                  # bool mask: the only tensor backward needs
     return (x * keep).mul_(1 / (1 - p))                             # in place on a fresh product: mul keeps no output
 
 class LeanDropout(nn.Dropout):
