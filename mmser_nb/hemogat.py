@@ -481,6 +481,7 @@ def predict_new(model:HemoGAT,                # a trained HemoGAT (put in eval m
                 train_meta:dict|None=None, new_meta:dict|None=None,
                 train_seqs:dict|None=None, new_seqs:dict|None=None,
                 train_graph:HeteroData|None=None,   # reuse the training graph (faster for repeated calls)
+                neighbourhood:bool=True,      # run the model on the new nodes' receptive field only (same logits, less work)
                )->torch.Tensor:               # (M, C) logits
     "Classify new utterances inductively against a bank of training utterances."
     c = model.config
@@ -496,9 +497,12 @@ def predict_new(model:HemoGAT,                # a trained HemoGAT (put in eval m
                               train_seqs=train_seqs, eval_seqs=new_seqs, train_graph=train_graph)
     if c.edge_types == 'flat': g = to_flat(g)
     n_train = len(next(iter(train_feats.values())))
+    new = torch.arange(n_train, g.num_nodes)
+    if neighbourhood:   # a node's output depends only on nodes reaching it within one hop per GAT layer
+        g, new = subgraph_batch(g, new, hops=len(model.gat.convs) if model.gat is not None else 0)
     model.eval()
     dev = next(model.parameters()).device
-    return model(Batch(graph=g, node_index=torch.arange(n_train, g.num_nodes)).to(dev)).logits.cpu()
+    with torch.no_grad(): return model(Batch(graph=g, node_index=new).to(dev)).logits.cpu()
 
 # %% ../nbs/02_hemogat.ipynb #ca1cb902
 from .experiments import FoldData, fold_targets, register_data_builder
