@@ -253,6 +253,7 @@ def _node_store(graph): return graph['utt'] if isinstance(graph, HeteroData) els
 @register_model('hemogat', HemoGATConfig)
 class HemoGAT(nn.Module):
     "HemoGAT over a graph batch: logits for `batch.node_index`."
+    _warned_no_seq = False
     def __init__(self, config:HemoGATConfig):
         super().__init__(); self.config = c = config
         h = c.hidden
@@ -269,7 +270,6 @@ class HemoGAT(nn.Module):
         d_head = h*(int(c.use_graph) + (nm if self.use_cmt or not c.use_graph else 0))
         hh = c.head_hidden or h
         self.head = nn.Sequential(nn.Linear(d_head, hh), nn.LayerNorm(hh), nn.ReLU(), LeanDropout(c.dropout), nn.Linear(hh, c.n_classes))
-        self._warned = False
 
     def _cmt(self, store, p:dict)->list[torch.Tensor]:
         "Cross-modal outputs [text', audio'], each (N, hidden)."
@@ -277,9 +277,9 @@ class HemoGAT(nn.Module):
         if self.config.cmt == 'official':                             # length-1 sequences (defect 1, reproduced)
             return [self.cmt[m](p[m][:, None], p[o][:, None])[:, 0] for m, o in ((t, a), (a, t))]
         if not all(f'x_{m}_seq' in store for m in (t, a)):
-            if not self._warned:
+            if not HemoGAT._warned_no_seq:                            # once per process, not once per fold and seed
                 warnings.warn("cmt='sequence' but the graph has no x_<m>_seq sequences: the CMT stream passes the projected vectors through")
-                self._warned = True
+                HemoGAT._warned_no_seq = True
             return [p[t], p[a]]
         s = {m: self.seq_proj[m](store[f'x_{m}_seq']) for m in (t, a)}             # (N, L_m, hidden)
         msk = {m: store[f'x_{m}_seq_mask'] for m in (t, a)}                         # (N, L_m) True = real
