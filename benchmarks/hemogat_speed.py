@@ -66,18 +66,14 @@ def sgemm_rate(n=2048, reps=3):
     for _ in range(reps): a @ b
     return 2 * n**3 * reps / (time.process_time() - c), 2 * n**3 * reps / (time.perf_counter() - t)
 
-class EpochClock:
+from mmser_nb.trainer import Callback
+
+class EpochClock(Callback):
     "Trainer callback: wall and CPU seconds of every epoch (training step + validation)."
     def __init__(self): self.wall, self.cpu = [], []
-    def on_fit_start(self, tr): pass
     def on_epoch_start(self, tr, epoch): self._t, self._c = time.perf_counter(), time.process_time()
-    def on_batch_start(self, tr, batch): return batch
-    def on_loss(self, tr, out, batch, loss): return loss
     def on_epoch_end(self, tr, epoch, logs):
         self.wall.append(time.perf_counter() - self._t); self.cpu.append(time.process_time() - self._c)
-    def on_fit_end(self, tr): pass
-    def state_dict(self): return {}
-    def load_state_dict(self, s): pass
     def median(self):
         w, c = (np.array(x[1:] if len(x) > 1 else x) for x in (self.wall, self.cpu))
         return float(np.median(w)), float(np.median(c))
