@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch_geometric.data import Data, HeteroData
 
 from .core import DataError
 
 # %% auto #0
-__all__ = ['METRICS', 'DIRECTIONS', 'EDGE_TYPES', 'default_device', 'topk_neighbors', 'knn_edges', 'dialogue_edges',
+__all__ = ['METRICS', 'PRECISIONS', 'DIRECTIONS', 'EDGE_TYPES', 'default_device', 'topk_neighbors', 'knn_edges', 'dialogue_edges',
            'build_utterance_graph', 'to_flat', 'build_inductive_graph', 'build_transductive_graph', 'propagate_mean',
            'homophily', 'chance_homophily', 'synthetic_features']
 
@@ -65,24 +66,71 @@ def _order(v:torch.Tensor, i:torch.Tensor)->tuple[torch.Tensor, torch.Tensor]:
     o = torch.sort(v, dim=1, descending=True, stable=True).indices
     return v.gather(1, o), i.gather(1, o)
 
+PRECISIONS = ('float32', 'int8')
+
 class _Candidates:
-    "Per query: the best `kk` (score, key) pairs seen so far, and `bound` ≥ the score of every key not kept."
-    def __init__(self, m:int, kk:int, n:int, metric:str, device):
+    """Per query: its best `kk` (score, key) pairs merged so far, pairs waiting to be merged, and `bound` ≥ the score of
+    every key it dropped. A block of scores is first reduced to the maxima of groups of `group` keys; only the groups whose
+    maximum beats the query's current kk-th score are read again, so most of a block is read once, by a max-reduction."""
+    def __init__(self, m:int, kk:int, n:int, metric:str, device, group:int=32):
         self.v = torch.full((m, kk), -math.inf, device=device)
         self.i = torch.full((m, kk), n, dtype=torch.long, device=device)   # index n: an empty slot, ranked last
         self.bound = torch.full((m,), -math.inf, device=device)
-        self.metric = metric
+        self.kk, self.metric, self.group, self.pending = kk, metric, group, []
 
-    def add(self, r0:int, s:torch.Tensor, c0:int):
-        "Merge the block of scores `s` (b, w) of queries r0.. against keys c0.."
-        kk, b, w = self.v.shape[1], *s.shape
-        v, j = torch.topk(s, min(kk, w), dim=1)                            # the block's best columns
-        v = _round_scores(v, self.metric)
-        rows = slice(r0, r0 + b)
-        bound = v[:, -1] if w > kk else self.bound[rows]                   # the block's other columns score ≤ its kk-th
-        v, i = _order(torch.cat([self.v[rows], v], 1), torch.cat([self.i[rows], j + c0], 1))
-        self.bound[rows] = torch.maximum(torch.maximum(self.bound[rows], bound), v[:, kk] if v.shape[1] > kk else bound)
-        self.v[rows], self.i[rows] = v[:, :kk], i[:, :kk]
+    def add(self, s:torch.Tensor, r0:int, c0:int, transposed:bool=False):
+        "Scores `s` (b, w) of rows r0.. against columns c0..; the queries are the rows, or the columns when `transposed`."
+        q0, k0, nq, nk = (c0, r0, s.shape[1], s.shape[0]) if transposed else (r0, c0, s.shape[0], s.shape[1])
+        g = self.group; nf = nk // g * g
+        if transposed:                                                    # (nq, G): maxima of groups of g keys
+            coarse = s[:nf].view(nf // g, g, nq).amax(1).T
+            if nf < nk: coarse = torch.cat([coarse, s[nf:].amax(0)[:, None]], 1)
+        else:
+            coarse = s[:, :nf].view(nq, nf // g, g).amax(-1)
+            if nf < nk: coarse = torch.cat([coarse, s[:, nf:].amax(1, keepdim=True)], 1)
+        rows = slice(q0, q0 + nq)
+        t = self.v[rows, -1].clone()                                      # (nq,) each query's kk-th score so far
+        new = t == -math.inf
+        if new.any():   # queries not yet holding kk: this block's kk-th best group maximum (kk keys reach it, lower ones are out)
+            kc = min(self.kk, coarse.shape[1])
+            t0 = torch.topk(coarse[new], kc, dim=1).values[:, -1].float()
+            t[new] = torch.nextafter(t0, torch.full_like(t0, -math.inf)) if kc == self.kk else -math.inf
+        self.bound[rows] = torch.maximum(self.bound[rows], t)             # every score not passed on is ≤ t
+        qi, gi = (coarse > t[:, None]).nonzero(as_tuple=True)             # (H,) the groups worth reading
+        if len(qi) == 0: return
+        col = gi[:, None] * g + torch.arange(g, device=s.device)          # (H, g) key offsets within the block
+        inside = col < nk; col = col.clamp_(max=nk - 1)
+        v = torch.take(s, col * nq + qi[:, None] if transposed else qi[:, None] * nk + col)
+        v = _round_scores(v.float(), self.metric)
+        h, j = (inside & (v > t[qi, None])).nonzero(as_tuple=True)
+        self.pending.append((qi[h] + q0, v[h, j], col[h, j] + k0))
+
+    def flush(self):
+        "Merge the pending pairs into each query's best kk (score descending, key index ascending); dropped ones raise `bound`."
+        if not self.pending: return
+        r, v, i = (torch.cat(p) for p in zip(*self.pending)); self.pending = []
+        rows = torch.unique(r)
+        m, kk = self.v.shape
+        r, v, i = torch.cat([rows.repeat_interleave(kk), r]), torch.cat([self.v[rows].flatten(), v]), torch.cat([self.i[rows].flatten(), i])
+        o = torch.sort(i, stable=True).indices; r, v, i = r[o], v[o], i[o]                    # stable sorts, least significant key first
+        o = torch.sort(v, descending=True, stable=True).indices; r, v, i = r[o], v[o], i[o]
+        o = torch.sort(r, stable=True).indices; r, v, i = r[o], v[o], i[o]
+        cnt = torch.bincount(r, minlength=m)[rows]
+        rank = torch.arange(len(r), device=r.device) - (torch.cumsum(cnt, 0) - cnt).repeat_interleave(cnt)
+        top = rank < kk
+        self.v[r[top], rank[top]], self.i[r[top], rank[top]] = v[top], i[top]
+        if not top.all(): self.bound.scatter_reduce_(0, r[~top], v[~top], reduce='amax')
+
+def _quantize_int8(x:torch.Tensor, scale:float)->torch.Tensor:
+    "int8 codes with one scale for the whole matrix (so integer scores compare across keys); D padded to a multiple of 8."
+    return F.pad(torch.round(x * (1 / scale)).clamp_(-127, 127), (0, (-x.shape[1]) % 8)).to(torch.int8)
+
+def _int8_matmul(a:torch.Tensor, bT:torch.Tensor)->torch.Tensor:
+    "int8 (b, D) @ int8 (D, w) -> exact int32 (b, w). The CUDA kernel wants b > 16 and w a multiple of 8: padded there."
+    if a.device.type != 'cuda': return torch._int_mm(a, bT)
+    b, w = a.shape[0], bT.shape[1]
+    pb, pw = max(24, -(-b // 8) * 8) - b, (-w) % 8
+    return torch._int_mm(F.pad(a, (0, 0, 0, pb)), F.pad(bT, (0, pw)))[:b, :w]
 
 def topk_neighbors(query,                    # (M, D) query vectors (array or tensor)
                    keys=None,                # (N, D) key vectors; None = the queries themselves
@@ -92,9 +140,12 @@ def topk_neighbors(query,                    # (M, D) query vectors (array or te
                    exclude_self:bool=True,   # drop key i for query i (needs M == N: query i is key i)
                    device=None,              # where to compute; None = CUDA if present, else CPU
                    slack:int=4,              # extra candidates kept per query, so that ties at the k-th score are seen
+                   precision:str='float32',  # 'float32': exact | 'int8': int8 candidate scores, float32 re-ranking (approximate)
+                   group:int=32,             # keys per group whose maximum is compared with a query's threshold
                   )->tuple[torch.Tensor, torch.Tensor]: # scores (M, k) float, indices (M, k) long, on CPU
     "The `k` most similar keys of each query, by blocks of scores; ties broken by the smaller key index."
     if metric not in METRICS: raise ValueError(f"unknown metric {metric!r}; expected one of {METRICS}")
+    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}; expected one of {PRECISIONS}")
     device = torch.device(device) if device is not None else default_device()
     q = _as_tensor(query, device)
     kv = q if keys is None else _as_tensor(keys, device)
@@ -107,21 +158,31 @@ def topk_neighbors(query,                    # (M, D) query vectors (array or te
     k = max(0, min(int(k), n - int(exclude_self)))
     if k == 0 or m == 0: return torch.zeros(m, k), torch.zeros(m, k, dtype=torch.long)
     if metric == 'cosine':
-        q = torch.nn.functional.normalize(q, dim=1)
-        kv = q if keys is None else torch.nn.functional.normalize(kv, dim=1)
+        q = F.normalize(q, dim=1)
+        kv = q if keys is None else F.normalize(kv, dim=1)
     sq = (kv*kv).sum(1) if metric == 'euclidean' else None
-    score = lambda d, c0: 2*d - sq[None, c0:c0 + d.shape[1]] if metric == 'euclidean' else d   # -(|q-k|²) + |q|²: same order per row
+    if precision == 'int8':   # one scale for queries and keys; integer products are exact, so copies tie exactly
+        scale = float(torch.maximum(q.abs().max(), kv.abs().max())) / 127 or 1.0
+        q8 = _quantize_int8(q, scale); k8T = (q8 if keys is None else _quantize_int8(kv, scale)).T.contiguous()
+        key_sq = (k8T.int()**2).sum(0) if metric == 'euclidean' else None
+        product = lambda r0, c0: _int8_matmul(q8[r0:r0 + block], k8T[:, c0:c0 + block])
+        masked, cand_metric = -2**28, 'dot'       # below any int8 score (|score| ≤ 3·127²·D), and no rounding needed
+    else:
+        key_sq, masked, cand_metric = sq, -math.inf, metric
+        product = lambda r0, c0: q[r0:r0 + block] @ kv[c0:c0 + block].T
     sym = keys is None                          # one set: each dot-product block serves its rows and, transposed, its columns
-    cand = _Candidates(m, k + slack, n, metric, device)
+    cand = _Candidates(m, k + slack, n, cand_metric, device, group)
     for r0 in range(0, m, block):
-        qb = q[r0:r0 + block]
         for c0 in range(r0 if sym else 0, n, block):
-            d = qb @ kv[c0:c0 + block].T                                          # (b, w) dot products: the only big product
-            if exclude_self and r0 < c0 + d.shape[1] and c0 < r0 + d.shape[0]:    # the block crosses the diagonal
-                a = torch.arange(max(r0, c0), min(r0 + d.shape[0], c0 + d.shape[1]), device=device)
-                d[a - r0, a - c0] = -math.inf
-            cand.add(r0, score(d, c0), c0)
-            if sym and c0 != r0: cand.add(c0, score(d.T.contiguous(), r0), r0)
+            d = product(r0, c0)                                                    # (b, w) dot products: the only big product
+            b, w = d.shape
+            if exclude_self and r0 < c0 + w and c0 < r0 + b:                       # the block crosses the diagonal
+                a = torch.arange(max(r0, c0), min(r0 + b, c0 + w), device=device)
+                d[a - r0, a - c0] = masked
+            # euclidean: 2·q·k − |k|² = −|q−k|² + |q|², the same order for each query
+            cand.add(2*d - key_sq[None, c0:c0 + w] if metric == 'euclidean' else d, r0, c0)
+            if sym and c0 != r0: cand.add(2*d - key_sq[r0:r0 + b, None] if metric == 'euclidean' else d, r0, c0, transposed=True)
+            cand.flush()
     # the candidates' scores again, each pair by the same elementwise code, so that copies of a vector tie exactly
     # (a matmul's last bit depends on the block shape it was computed in)
     v, i = cand.v, cand.i.clamp(max=n - 1)
@@ -130,9 +191,11 @@ def topk_neighbors(query,                    # (M, D) query vectors (array or te
         r = slice(s0, s0 + 256)
         e = (q[r, None, :] * kv[i[r]]).sum(-1)                                    # (b, kk)
         exact[r] = _round_scores(2*e - sq[i[r]] if metric == 'euclidean' else e, metric)
-    exact[v == -math.inf] = -math.inf                                             # empty slots and the query itself stay out
+    exact[v == -math.inf] = -math.inf                                             # empty slots stay out
+    if exclude_self: exact[cand.i == torch.arange(m, device=device)[:, None]] = -math.inf   # and the query itself
     vals, idx = _order(exact, cand.i)
     vals, idx = vals[:, :k].contiguous(), idx[:, :k].contiguous()
+    if precision == 'int8': return vals.cpu(), idx.cpu()     # approximate: int8 candidates are not certified
     # settled: the k-th exact score beats every dropped key's float32 score plus its worst float32 error
     qn, kn = q.norm(dim=1), kv.norm(dim=1).max()
     tol = q.shape[1] * 2.0**-23 * qn * kn * (2 if metric == 'euclidean' else 1) + 1e-6
@@ -155,11 +218,12 @@ def knn_edges(feats,                        # (N, D) features of one modality
               direction:str='receive',      # 'receive': j→i if j in topk(i); 'official': i→j (reverse kNN)
               self_loops:bool=False,        # add i→i for every node
               block:int=2048, device=None,
+              precision:str='float32',      # 'int8': approximate candidates, see `topk_neighbors`
              )->torch.Tensor:               # edge_index (2, E) long, row 0 = source, row 1 = target
     "Top-`k` neighbour edges of one feature matrix, with an explicit direction."
     if direction not in DIRECTIONS: raise ValueError(f"unknown direction {direction!r}; expected one of {DIRECTIONS}")
     n = len(feats)
-    _, nb = topk_neighbors(feats, k=k, metric=metric, block=block, device=device)   # (N, k)
+    _, nb = topk_neighbors(feats, k=k, metric=metric, block=block, device=device, precision=precision)   # (N, k)
     tgt = torch.arange(n).repeat_interleave(nb.shape[1])
     src = nb.reshape(-1)
     ei = torch.stack([src, tgt]) if direction == 'receive' else torch.stack([tgt, src])
@@ -224,6 +288,7 @@ def build_utterance_graph(feats:dict,                 # modality -> (N, D) utter
                           y=None,                     # (N,) int labels, stored as `y`
                           seqs:dict|None=None,        # modality -> (padded (N,T,D), mask (N,T)), optional
                           block:int=2048, device=None,
+                          precision:str='float32',    # kNN search: 'float32' exact | 'int8' approximate
                          )->HeteroData:
     "A `HeteroData` over utterances with per-modality kNN edge types and optional dialogue edges."
     n = _check_feats(feats)
@@ -231,7 +296,7 @@ def build_utterance_graph(feats:dict,                 # modality -> (N, D) utter
     g = HeteroData(); _add_nodes(g, feats, n, y, seqs)
     for m in ('text', 'audio'):
         km = k.get(m, 0) if m in feats else 0
-        ei = knn_edges(feats[m], km, metric, direction, block=block, device=device) if km else torch.zeros(2, 0, dtype=torch.long)
+        ei = knn_edges(feats[m], km, metric, direction, block=block, device=device, precision=precision) if km else torch.zeros(2, 0, dtype=torch.long)
         g['utt', f'{m}_knn', 'utt'].edge_index = _self_loops(ei, n) if self_loops else ei
     if dialogue is not None:
         ei, attr = dialogue_edges(dialogue, turn, speaker, window)
@@ -261,6 +326,7 @@ def build_inductive_graph(train_feats:dict,            # modality -> (N_train, D
                           y_train=None, y_eval=None,
                           train_seqs:dict|None=None, eval_seqs:dict|None=None,
                           block:int=2048, device=None,
+                          precision:str='float32',     # kNN search: 'float32' exact | 'int8' approximate
                           train_graph:HeteroData|None=None,   # reuse an already built training graph
                          )->HeteroData:
     "Training graph + evaluation nodes that receive only from training nodes (and, if allowed, their own dialogue)."
@@ -270,7 +336,7 @@ def build_inductive_graph(train_feats:dict,            # modality -> (N_train, D
     tm, em = train_meta or {}, eval_meta or {}
     if train_graph is None:
         train_graph = build_utterance_graph(train_feats, k, tm.get('dialogue'), tm.get('speaker'), tm.get('turn'), window,
-                                            self_loops, metric, 'receive', y_train, train_seqs, block, device)
+                                            self_loops, metric, 'receive', y_train, train_seqs, block, device, precision)
     g = HeteroData()
     cat = lambda a, b: np.concatenate([np.asarray(a), np.asarray(b)]) if a is not None and b is not None else None
     feats = {m: torch.cat([_as_tensor(train_feats[m]).float().cpu(), _as_tensor(eval_feats[m]).float().cpu()]) for m in train_feats}
@@ -293,7 +359,7 @@ def build_inductive_graph(train_feats:dict,            # modality -> (N_train, D
         km = k.get(m, 0) if m in train_feats else 0
         if km:
             _, nb = topk_neighbors(eval_feats[m], train_feats[m], k=km, metric=metric, block=block,
-                                   exclude_self=False, device=device)                  # (N_eval, k) training nodes
+                                   exclude_self=False, device=device, precision=precision)   # (N_eval, k) training nodes
             ei.append(torch.stack([nb.reshape(-1), eval_ids.repeat_interleave(nb.shape[1])]))
         if self_loops: ei.append(eval_ids.repeat(2, 1))
         g[et].edge_index = torch.cat(ei, 1) if ei else torch.zeros(2, 0, dtype=torch.long)

@@ -51,6 +51,7 @@ class HemoGATConfig(ModelConfig):
     k_audio: int = 8                        # audio neighbours per utterance
     dialogue_window: int = 2                # dialogue edges within this many turns (0 = no dialogue edges)
     metric: str = 'cosine'
+    knn_precision: str = 'float32'          # 'float32' exact kNN | 'int8' approximate (int8 candidates, exact re-ranking)
     inductive: bool = True                  # False = the official transductive per-split graphs
     standardize: bool = True                # z-score features with training statistics before kNN and the model
     presets = {
@@ -67,7 +68,8 @@ class HemoGATConfig(ModelConfig):
         # a modality whose size is 0 is absent (the runner sets d_<m> from the features it has)
         self.modalities = tuple(m for m in self.modalities if getattr(self, f'd_{m}', 1) != 0)
         for name, v, ok in [('norm', self.norm, ('per_layer', 'shared')), ('edge_types', self.edge_types, ('hetero', 'flat')),
-                            ('cmt', self.cmt, ('sequence', 'official', 'none')), ('gat_impl', self.gat_impl, ('sparse', 'pyg'))]:
+                            ('cmt', self.cmt, ('sequence', 'official', 'none')), ('gat_impl', self.gat_impl, ('sparse', 'pyg')),
+                            ('knn_precision', self.knn_precision, ('float32', 'int8'))]:
             if v not in ok: raise ValueError(f"HemoGATConfig.{name}={v!r}; expected one of {ok}")
         bad = set(self.modalities) - {'text', 'audio'}
         if bad or not self.modalities: raise ValueError(f"HemoGAT takes text and/or audio, got modalities {self.modalities}")
@@ -444,12 +446,13 @@ def hemogat_graphs(feats:dict,                 # modality -> (N, D) utterance ve
         for name, idx in splits.items():
             idx = np.asarray(idx)
             kw = dict(dialogue=md(idx)['dialogue'], speaker=md(idx).get('speaker'), turn=md(idx).get('turn'), window=win) if win else {}
-            gr = build_transductive_graph(fs(idx), config.k, metric=config.metric, y=_sel(y, idx), seqs=sq(idx), device=device, **kw)
+            gr = build_transductive_graph(fs(idx), config.k, metric=config.metric, y=_sel(y, idx), seqs=sq(idx), device=device,
+                                          precision=config.knn_precision, **kw)
             out[name] = (gr, torch.arange(len(idx)))
         return out
     tm = md(tr) or {}
     train_g = build_utterance_graph(fs(tr), config.k, tm.get('dialogue'), tm.get('speaker'), tm.get('turn'), max(win, 1),
-                                    metric=config.metric, y=_sel(y, tr), seqs=sq(tr), device=device)
+                                    metric=config.metric, y=_sel(y, tr), seqs=sq(tr), device=device, precision=config.knn_precision)
     if not win: train_g['utt', 'dialogue', 'utt'].edge_index = torch.zeros(2, 0, dtype=torch.long)
     out['train'] = (train_g, torch.arange(len(tr)))
     for name, idx in splits.items():
@@ -457,7 +460,7 @@ def hemogat_graphs(feats:dict,                 # modality -> (N, D) utterance ve
         idx = np.asarray(idx)
         gr = build_inductive_graph(fs(tr), fs(idx), config.k, tm, md(idx), context=bool(win), window=max(win, 1),
                                    metric=config.metric, y_train=_sel(y, tr), y_eval=_sel(y, idx), train_seqs=sq(tr),
-                                   eval_seqs=sq(idx), device=device, train_graph=train_g)
+                                   eval_seqs=sq(idx), device=device, precision=config.knn_precision, train_graph=train_g)
         out[name] = (gr, torch.arange(len(tr), len(tr) + len(idx)))
     return out
 
@@ -494,7 +497,7 @@ def predict_new(model:HemoGAT,                # a trained HemoGAT (put in eval m
             train_seqs = {m: (standardize_seq(x, mk, x, mk), mk) for m, (x, mk) in train_seqs.items()}
     g = build_inductive_graph({m: train_feats[m] for m in c.modalities}, {m: new_feats[m] for m in c.modalities}, c.k,
                               train_meta, new_meta, context=bool(win), window=max(win, 1), metric=c.metric,
-                              train_seqs=train_seqs, eval_seqs=new_seqs, train_graph=train_graph)
+                              train_seqs=train_seqs, eval_seqs=new_seqs, precision=c.knn_precision, train_graph=train_graph)
     if c.edge_types == 'flat': g = to_flat(g)
     n_train = len(next(iter(train_feats.values())))
     new = torch.arange(n_train, g.num_nodes)
