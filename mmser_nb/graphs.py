@@ -102,8 +102,8 @@ class _Candidates:
         inside = col < nk; col = col.clamp_(max=nk - 1)
         v = torch.take(s, col * nq + qi[:, None] if transposed else qi[:, None] * nk + col)
         v = _round_scores(v.float(), self.metric)
-        h, j = (inside & (v > t[qi, None])).nonzero(as_tuple=True)
-        self.pending.append((qi[h] + q0, v[h, j], col[h, j] + k0))
+        hit = (inside & (v > t[qi, None])).view(-1).nonzero().squeeze(1)   # flat positions in (H, g)
+        self.pending.append((qi[hit // g] + q0, v.view(-1)[hit], col.view(-1)[hit] + k0))
 
     def flush(self):
         "Merge the pending pairs into each query's best kk (score descending, key index ascending); dropped ones raise `bound`."
@@ -112,13 +112,18 @@ class _Candidates:
         rows = torch.unique(r)
         m, kk = self.v.shape
         r, v, i = torch.cat([rows.repeat_interleave(kk), r]), torch.cat([self.v[rows].flatten(), v]), torch.cat([self.i[rows].flatten(), i])
-        o = torch.sort(i, stable=True).indices; r, v, i = r[o], v[o], i[o]                    # stable sorts, least significant key first
-        o = torch.sort(v, descending=True, stable=True).indices; r, v, i = r[o], v[o], i[o]
-        o = torch.sort(r, stable=True).indices; r, v, i = r[o], v[o], i[o]
+        # one int64 key orders by score descending, then key index ascending: the float's order-preserving integer
+        # image (sign-magnitude flipped for negatives) in the high bits, the complemented index in the low 31
+        bits = (v + 0.0).view(torch.int32).long()                                        # + 0.0: -0.0 ties with 0.0
+        key = torch.where(bits < 0, bits ^ 0x7FFFFFFF, bits) * 2**31 + (2**31 - 1 - i)
+        o = torch.sort(key, descending=True).indices
+        o = o[torch.sort(r[o], stable=True).indices]                                   # then group by query, keeping that order
+        r, v, i = r[o], v[o], i[o]
         cnt = torch.bincount(r, minlength=m)[rows]
         rank = torch.arange(len(r), device=r.device) - (torch.cumsum(cnt, 0) - cnt).repeat_interleave(cnt)
         top = rank < kk
-        self.v[r[top], rank[top]], self.i[r[top], rank[top]] = v[top], i[top]
+        at = r[top] * kk + rank[top]
+        self.v.view(-1)[at], self.i.view(-1)[at] = v[top], i[top]
         if not top.all(): self.bound.scatter_reduce_(0, r[~top], v[~top], reduce='amax')
 
 def _quantize_int8(x:torch.Tensor, scale:float)->torch.Tensor:
@@ -151,7 +156,8 @@ def topk_neighbors(query,                    # (M, D) query vectors (array or te
     kv = q if keys is None else _as_tensor(keys, device)
     if q.ndim != 2 or kv.ndim != 2 or q.shape[1] != kv.shape[1]:
         raise DataError(f"query {tuple(q.shape)} and keys {tuple(kv.shape)} must be 2-d with the same feature size")
-    if not (torch.isfinite(q).all() and torch.isfinite(kv).all()): raise DataError("features contain NaN or inf")
+    if not all(torch.isfinite(x.abs().amax()) for x in ((q,) if keys is None else (q, kv))):   # NaN and inf reach the max
+        raise DataError("features contain NaN or inf")
     m, n = q.shape[0], kv.shape[0]
     if exclude_self and m != n:
         raise DataError(f"exclude_self needs query row i to be key row i, but there are {m} queries and {n} keys")
@@ -162,7 +168,7 @@ def topk_neighbors(query,                    # (M, D) query vectors (array or te
         kv = q if keys is None else F.normalize(kv, dim=1)
     sq = (kv*kv).sum(1) if metric == 'euclidean' else None
     if precision == 'int8':   # one scale for queries and keys; integer products are exact, so copies tie exactly
-        scale = float(torch.maximum(q.abs().max(), kv.abs().max())) / 127 or 1.0
+        scale = max(float(x.abs().amax()) for x in ((q,) if keys is None else (q, kv))) / 127 or 1.0
         q8 = _quantize_int8(q, scale); k8T = (q8 if keys is None else _quantize_int8(kv, scale)).T.contiguous()
         key_sq = (k8T.int()**2).sum(0) if metric == 'euclidean' else None
         product = lambda r0, c0: _int8_matmul(q8[r0:r0 + block], k8T[:, c0:c0 + block])
