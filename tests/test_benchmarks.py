@@ -1,0 +1,22 @@
+"""Smoke runs of the benchmark scripts on their small shapes: a script that no longer runs end to end fails here.
+
+The figures themselves are reported by the full runs (README, issue notes); these tests check only that each
+script completes and prints figures that are sane for the shapes (recall of the approximate kNN search, etc.)."""
+import os, re, subprocess, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def _run(*args, timeout=600):
+    env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1'}
+    r = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    assert r.returncode == 0, f"{args[0]} failed:\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}"
+    return r.stdout
+
+def test_hemogat_speed_quick():
+    out = _run('benchmarks/hemogat_speed.py', '--quick', '--big', '2000', '--impls', 'sparse', '--epochs', '1', '--compare-epochs', '2')
+    for line in ('graph (ours, train 1000 nodes', 'graph with int8 candidates', 'official-size, gat_impl=\'sparse\' (11,567,623 parameters)',
+                 'corrected vs official', 'graph construction speed-up', '10^5-node graph (2,000 nodes'):
+        assert line in out, f"missing {line!r} in:\n{out}"
+    text, audio = map(float, re.search(r'recall of the exact neighbours: text ([\d.]+), audio ([\d.]+)', out).groups())
+    assert text > 0.99 and audio > 0.99, out
