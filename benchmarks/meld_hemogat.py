@@ -17,7 +17,12 @@ and the mean of 3–4). Rejected on dev: dialogue-context text vectors (MiniLM o
 turns with speaker names, pooled over the current utterance or the whole string; alone or concatenated:
 lower dev), label smoothing 0.1, dropout 0.5, 3 GAT layers (dev 0.565, seeds 0–1), lr 1e-3 for 100 epochs (0.566). Within seed noise of the defaults (|Δ dev| ≤ 0.005), so
 the defaults stay: k 8, window 5, k 8 + window 5, 100 epochs, hidden 128 (tied on 5-seed dev, 0.567 vs
-0.566, and 2.5x slower).
+0.566, and 2.5x slower). Also no dev gain over the default's 0.568 (seeds 0-1): cosine lr schedule (0.560; with lr 6e-3
+0.548; over 100 epochs 0.568), weight decay 2e-3 (0.567), 1 GAT layer (0.569), 8 heads (0.563), an exponential moving
+average of the weights (decay 0.8 / 0.9 / 0.95: 0.568 / 0.565 / 0.567), relational dialogue edges with their own GAT
+weights (same/other speaker x past/future, DialogueGCN-style: 0.558; past/future: 0.564); and on span-pooled vectors
+(default-equivalent dev 0.574): layers 3+4 concatenated (0.572), mean+max pooling of layer 4 (0.575), layers 3+4+max
+(0.572); GloVe means concatenated (logistic regression dev 0.540 vs 0.544).
 
     python benchmarks/meld_hemogat.py --data-dir /work/shared/data/meld
 """
