@@ -139,39 +139,43 @@ def _csr(rows:torch.Tensor, cols:torch.Tensor, n_rows:int):
 def _csr_t(crow, col, val, shape):
     return torch.sparse_csr_tensor(crow, col, val, size=shape, check_invariants=False)   # built sorted here: checks are waste
 
+def _head_csr(rows:torch.Tensor, cols:torch.Tensor, n_rows:int, H:int):
+    """All heads' matrices in one CSR, interleaved: A_h[i, j] is entry (i·H + h, j·H + h) of an (n_rows·H, ·) matrix,
+    which multiplies x viewed as (N·H, C) with no head copied out. Returns (where each stored value sits in the
+    row-major (E, H) attention array, crow (n_rows·H + 1,), col)."""
+    p, crow, col = _csr(rows, cols, n_rows)
+    cnt = (crow[1:] - crow[:-1]).repeat_interleave(H)                  # (n_rows·H,) entries of each big row
+    crow_h = torch.zeros(n_rows*H + 1, dtype=torch.long, device=rows.device); crow_h[1:] = torch.cumsum(cnt, 0)
+    r = torch.repeat_interleave(torch.arange(n_rows*H, device=rows.device), cnt)   # the big row of each stored value
+    j = crow[r // H] + torch.arange(len(r), device=rows.device) - crow_h[r]        # its position in the per-node CSR
+    return p[j]*H + r % H, crow_h, col[j]*H + r % H
+
 class HeadSpMM(torch.autograd.Function):
-    "out[i, h] = Σ_{e: dst_e = i} α[e, h] · x[src_e, h] as one CSR × dense product per head; never builds (E, H, C)."
+    "out[i, h] = Σ_{e: dst_e = i} α[e, h] · x[src_e, h] as one CSR × dense product for all heads; never builds (E, H, C)."
     @staticmethod
-    def forward(ctx, alpha, x, src, dst, n_dst:int):   # alpha (E, H), x (N, H, C) -> (n_dst, H, C)
+    def forward(ctx, alpha, x, src, dst, n_dst:int):   # alpha (E, H), x (N, H, C) -> (n_dst·H, C): view it as (n_dst, H, C)
         E, H = alpha.shape; N, _, C = x.shape
         # one compute dtype for both operands (autocast can hand us bf16 x with fp32 α); CPU CSR kernels: fp32/fp64 only
         dt = x.dtype if x.is_cuda else torch.promote_types(torch.promote_types(x.dtype, alpha.dtype), torch.float32)
-        p, crow, col = _csr(dst, src, n_dst)
-        a, xd = alpha[p].to(dt), x.to(dt)                              # (E, H) in CSR order
-        out = xd.new_empty(n_dst, H, C)
+        at, crow, col = _head_csr(dst, src, n_dst, H)
         with torch.autocast(x.device.type, enabled=False):           # autocast would recast the product to bf16/fp16
-            for h in range(H): out[:, h] = _csr_t(crow, col, a[:, h].contiguous(), (n_dst, N)) @ xd[:, h].contiguous()
-        ctx.save_for_backward(alpha, x, src, dst, p, crow, col); ctx.n_dst, ctx.dt = n_dst, dt
-        return out.to(x.dtype)
+            out = _csr_t(crow, col, alpha.reshape(-1)[at].to(dt), (n_dst*H, N*H)) @ x.to(dt).reshape(N*H, C)   # (n_dst·H, C)
+        ctx.save_for_backward(alpha, x, src, dst, at, crow, col); ctx.n_dst, ctx.dt = n_dst, dt
+        return out.to(x.dtype)         # 2-d: a view made in here could not be changed in place by the caller (the bias add)
 
     @staticmethod
-    def backward(ctx, g):                                              # g (n_dst, H, C)
-        alpha, x, src, dst, p, crow, col = ctx.saved_tensors
+    def backward(ctx, g):                                              # g (n_dst·H, C)
+        alpha, x, src, dst, at, crow, col = ctx.saved_tensors
         n_dst, dt, (E, H), (N, _, C) = ctx.n_dst, ctx.dt, alpha.shape, x.shape
-        g, xd = g.to(dt).contiguous(), x.to(dt); da = dx = None
-        if ctx.needs_input_grad[0]:                                    # dα_e,h = <g[dst_e, h], x[src_e, h]>
-            da_s, zero = g.new_empty(E, H), g.new_zeros(E)
-            for h in range(H):
-                da_s[:, h] = torch.sparse.sampled_addmm(_csr_t(crow, col, zero, (n_dst, N)), g[:, h].contiguous(),
-                                                        xd[:, h].contiguous().t(), beta=0.).values()
-            da = torch.empty_like(da_s); da[p] = da_s                  # back to edge order
-            da = da.to(alpha.dtype)
-        if ctx.needs_input_grad[1]:                                    # dX_h = A_hᵀ g_h
-            pt, crow_t, col_t = _csr(src, dst, N)
-            at = alpha[pt].to(dt)
-            dx = g.new_empty(N, H, C)
-            for h in range(H): dx[:, h] = _csr_t(crow_t, col_t, at[:, h].contiguous(), (N, n_dst)) @ g[:, h].contiguous()
-            dx = dx.to(x.dtype)
+        g, xd = g.to(dt).contiguous(), x.to(dt).reshape(N*H, C); da = dx = None
+        with torch.autocast(x.device.type, enabled=False):
+            if ctx.needs_input_grad[0]:                                # dα_e,h = <g[dst_e, h], x[src_e, h]>, at the stored positions only
+                pattern = _csr_t(crow, col, g.new_zeros(len(col)), (n_dst*H, N*H))
+                da = g.new_empty(E*H); da[at] = torch.sparse.sampled_addmm(pattern, g, xd.t(), beta=0.).values()
+                da = da.view(E, H).to(alpha.dtype)
+            if ctx.needs_input_grad[1]:                                # dX = Aᵀ g, the transposed interleaved CSR
+                at_t, crow_t, col_t = _head_csr(src, dst, N, H)
+                dx = (_csr_t(crow_t, col_t, alpha.reshape(-1)[at_t].to(dt), (N*H, n_dst*H)) @ g).view(N, H, C).to(x.dtype)
         return da, dx, None, None, None
 
 class SparseGATConv(GATConv):
@@ -196,7 +200,7 @@ class SparseGATConv(GATConv):
         alpha = F.leaky_relu(alpha, self.negative_slope)
         alpha = segment_softmax(alpha, dst, None, N)                   # softmax over each destination's in-edges
         alpha = F.dropout(alpha, p=self.dropout, training=self.training)
-        out = HeadSpMM.apply(alpha, xs, src, dst, N)                    # (N, H, C)
+        out = HeadSpMM.apply(alpha, xs, src, dst, N).view(N, H, C)      # (N, H, C)
         out = out.view(N, H*C) if self.concat else out.mean(1)
         return out.add_(self.bias) if self.bias is not None else out   # in place: HeadSpMM does not keep its output
 
