@@ -126,9 +126,13 @@ class _Candidates:
         self.v.view(-1)[at], self.i.view(-1)[at] = v[top], i[top]
         if not top.all(): self.bound.scatter_reduce_(0, r[~top], v[~top], reduce='amax')
 
-def _quantize_int8(x:torch.Tensor, scale:float)->torch.Tensor:
+def _quantize_int8(x:torch.Tensor, scale:float, chunk:int=8192)->torch.Tensor:
     "int8 codes with one scale for the whole matrix (so integer scores compare across keys); D padded to a multiple of 8."
-    return F.pad(torch.round(x * (1 / scale)).clamp_(-127, 127), (0, (-x.shape[1]) % 8)).to(torch.int8)
+    n, d = x.shape
+    out = torch.zeros(n, d + (-d) % 8, dtype=torch.int8, device=x.device)
+    for s in range(0, n, chunk):                      # by chunks: no float temporary the size of x
+        out[s:s + chunk, :d] = (x[s:s + chunk] * (1 / scale)).round_().clamp_(-127, 127)
+    return out
 
 def _int8_matmul(a:torch.Tensor, bT:torch.Tensor)->torch.Tensor:
     "int8 (b, D) @ int8 (D, w) -> exact int32 (b, w). The CUDA kernel wants b > 16 and w a multiple of 8: padded there."
