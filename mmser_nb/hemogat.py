@@ -19,8 +19,8 @@ from .graphs import (EDGE_TYPES, build_inductive_graph, build_transductive_graph
                              to_flat)
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'HemoGATConfig', 'hemogat_config', 'CrossModalBlock', 'HeadSpMM', 'SparseGATConv', 'lean_dropout',
-           'LeanDropout', 'GATStack', 'HemoGAT', 'toy_graph', 'subgraph_batch', 'GraphBatches', 'standardize',
+__all__ = ['ABLATIONS', 'HemoGATConfig', 'hemogat_config', 'lean_dropout', 'LeanDropout', 'CrossModalBlock', 'HeadSpMM',
+           'SparseGATConv', 'GATStack', 'HemoGAT', 'toy_graph', 'subgraph_batch', 'GraphBatches', 'standardize',
            'standardize_seq', 'pad_sequences', 'hemogat_graphs', 'hemogat_data', 'predict_new', 'hemogat_fold_data',
            'fit_hemogat']
 
@@ -93,13 +93,24 @@ def hemogat_config(preset:str|None=None, ablation:str|None=None, **overrides)->H
     if preset and preset not in HemoGATConfig.presets: raise KeyError(f"no preset {preset!r}")
     return HemoGATConfig.from_dict({**base, **(ABLATIONS[ablation] if ablation else {}), **overrides})
 
+# %% ../nbs/02_hemogat.ipynb #b44d7440
+def lean_dropout(x:torch.Tensor, p:float, training:bool=True)->torch.Tensor:
+    "Dropout that keeps a 1-byte mask for backward (`F.dropout` on CPU keeps a float32 one: 4× the memory)."
+    if not training or p == 0: return x
+    keep = torch.rand_like(x) >= p                                  # bool mask: the only tensor backward needs
+    return (x * keep).mul_(1 / (1 - p))                             # in place on a fresh product: mul keeps no output
+
+class LeanDropout(nn.Dropout):
+    "`nn.Dropout` through `lean_dropout`: same semantics (inverted scaling), a quarter of the saved memory."
+    def forward(self, x): return lean_dropout(x, self.p, self.training)
+
 # %% ../nbs/02_hemogat.ipynb #52c6c72d
 class CrossModalBlock(nn.Module):
     "Query sequence attends over another modality's sequence: Drop(LN(Linear(MHA(q, kv)) + q))."
     def __init__(self, d:int, heads:int=4, dropout:float=0.3):
         super().__init__()
         self.mha = nn.MultiheadAttention(d, heads, dropout=dropout, batch_first=True)
-        self.lin, self.ln, self.drop = nn.Linear(d, d), nn.LayerNorm(d), nn.Dropout(dropout)
+        self.lin, self.ln, self.drop = nn.Linear(d, d), nn.LayerNorm(d), LeanDropout(dropout)   # bool mask, faster draw
 
     def attend(self, q:torch.Tensor,            # (N, Lq, d) queries
                kv:torch.Tensor,                 # (N, Lk, d) keys = values
@@ -205,16 +216,6 @@ class SparseGATConv(GATConv):
         return out.add_(self.bias) if self.bias is not None else out   # in place: HeadSpMM does not keep its output
 
 # %% ../nbs/02_hemogat.ipynb #3dd776bb
-def lean_dropout(x:torch.Tensor, p:float, training:bool=True)->torch.Tensor:
-    "Dropout that keeps a 1-byte mask for backward (`F.dropout` on CPU keeps a float32 one: 4× the memory)."
-    if not training or p == 0: return x
-    keep = torch.rand_like(x) >= p                                  # bool mask: the only tensor backward needs
-    return (x * keep).mul_(1 / (1 - p))                             # in place on a fresh product: mul keeps no output
-
-class LeanDropout(nn.Dropout):
-    "`nn.Dropout` through `lean_dropout`: same semantics (inverted scaling), a quarter of the saved memory."
-    def forward(self, x): return lean_dropout(x, self.p, self.training)
-
 def _gat(ni, nf, heads, concat, edge_dim=None, impl='sparse'):
     return (SparseGATConv if impl == 'sparse' else GATConv)(ni, nf, heads=heads, concat=concat, edge_dim=edge_dim)
 
