@@ -93,7 +93,7 @@ def hemogat_config(preset:str|None=None, ablation:str|None=None, **overrides)->H
     if preset and preset not in HemoGATConfig.presets: raise KeyError(f"no preset {preset!r}")
     return HemoGATConfig.from_dict({**base, **(ABLATIONS[ablation] if ablation else {}), **overrides})
 
-# %% ../nbs/02_hemogat.ipynb #b44d7440
+# %% ../nbs/02_hemogat.ipynb #f26863f0
 def lean_dropout(x:torch.Tensor, p:float, training:bool=True)->torch.Tensor:
     "Dropout that keeps a 1-byte mask for backward (`F.dropout` on CPU keeps a float32 one: 4× the memory)."
     if not training or p == 0: return x
