@@ -160,7 +160,7 @@ def topk_neighbors(query,                    # (M, D) query vectors (array or te
     kv = q if keys is None else _as_tensor(keys, device)
     if q.ndim != 2 or kv.ndim != 2 or q.shape[1] != kv.shape[1]:
         raise DataError(f"query {tuple(q.shape)} and keys {tuple(kv.shape)} must be 2-d with the same feature size")
-    if not all(torch.isfinite(x.abs().amax()) for x in ((q,) if keys is None else (q, kv))):   # NaN and inf reach the max
+    if not all(x.numel() == 0 or torch.isfinite(x.abs().amax()) for x in ((q,) if keys is None else (q, kv))):   # NaN, inf reach the max
         raise DataError("features contain NaN or inf")
     m, n = q.shape[0], kv.shape[0]
     if exclude_self and m != n:
@@ -172,6 +172,8 @@ def topk_neighbors(query,                    # (M, D) query vectors (array or te
         kv = q if keys is None else F.normalize(kv, dim=1)
     sq = (kv*kv).sum(1) if metric == 'euclidean' else None
     if precision == 'int8':   # one scale for queries and keys; integer products are exact, so copies tie exactly
+        if 3 * 127**2 * q.shape[1] >= 2**28:   # scores (≤ 3·127²·D for 'euclidean') must stay above the masked value in int32
+            raise ValueError(f"precision='int8' supports up to 5,500 feature dimensions, got {q.shape[1]}; use 'float32'")
         scale = max(float(x.abs().amax()) for x in ((q,) if keys is None else (q, kv))) / 127 or 1.0
         q8 = _quantize_int8(q, scale); k8T = (q8 if keys is None else _quantize_int8(kv, scale)).T.contiguous()
         key_sq = (k8T.int()**2).sum(0) if metric == 'euclidean' else None
