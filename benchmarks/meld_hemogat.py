@@ -61,7 +61,7 @@ def main():
     ap.add_argument('--finetune', action=argparse.BooleanOptionalAction, default=True,
                     help='fine-tune MiniLM on the training split once per seed and use its vectors (--no-finetune: frozen --feature)')
     ap.add_argument('--ft-epochs', type=int, default=4); ap.add_argument('--ft-lr', type=float, default=5e-5)
-    ap.add_argument('--ft-threads', type=int, default=0, help='torch threads while fine-tuning (0 = torch default)')
+    ap.add_argument('--ft-threads', type=int, default=os.cpu_count(), help='torch threads while fine-tuning (default: every core)')
     ap.add_argument('--ft-dir', default=None, help='where fine-tuned encoders are kept (default: <feature store>/finetuned)')
     a = ap.parse_args()
     import torch
@@ -118,7 +118,7 @@ def main():
         parts = []
         for s in seeds:
             t1 = time.perf_counter()
-            with torch_threads(a.ft_threads or None):
+            with torch_threads(a.ft_threads):
                 path = finetune_text_encoder(dp, fold, ft_root/f'minilm-meld7-seed{s}', n_classes=len(proto.classes), epochs=a.ft_epochs,
                                              lr=a.ft_lr, seed=s, progress=False)
                 spec = register_spec(f'minilm-ft-meld7-seed{s}', finetuned_spec(path))
