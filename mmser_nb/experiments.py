@@ -18,12 +18,12 @@ from .core import (Settings, MODALITIES, DataError, MissingExtraError, atomic_wr
                            build_model, get_model_classes, list_models, save_pretrained)
 
 # %% auto #0
-__all__ = ['CORPORA', 'DATA_BUILDERS', 'ID_COLUMNS', 'INFO_COLUMNS', 'SMALL_MODEL', 'load_corpus', 'Experiment', 'FoldData',
-           'register_data_builder', 'get_data_builder', 'fold_targets', 'vector_data', 'sequence_data', 'Results',
-           'model_config_for', 'fit_input_stats', 'torch_threads', 'run_one', 'index_by_id', 'write_results',
-           'run_experiment', 'concat_results', 'run_many', 'paired_test', 'plot_confusion_matrices', 'per_class_f1',
-           'plot_per_class_f1', 'learning_curves', 'plot_learning_curves', 'embedding_2d', 'plot_embeddings',
-           'plot_summary', 'save_reports']
+__all__ = ['CORPORA', 'DATA_BUILDERS', 'ID_COLUMNS', 'INFO_COLUMNS', 'FOLD_CHECKS', 'SMALL_MODEL', 'load_corpus', 'Experiment',
+           'FoldData', 'register_data_builder', 'get_data_builder', 'fold_targets', 'vector_data', 'sequence_data',
+           'Results', 'model_config_for', 'fit_input_stats', 'register_fold_check', 'check_features_for_folds',
+           'torch_threads', 'run_one', 'index_by_id', 'write_results', 'run_experiment', 'concat_results', 'run_many',
+           'paired_test', 'plot_confusion_matrices', 'per_class_f1', 'plot_per_class_f1', 'learning_curves',
+           'plot_learning_curves', 'embedding_2d', 'plot_embeddings', 'plot_summary', 'save_reports']
 
 # %% ../nbs/06_experiments.ipynb #a729bc09
 CORPORA = {  # name -> (module, reader function, needs a data_dir)
@@ -207,6 +207,19 @@ def fit_input_stats(model, features:dict, train_ids:list):
     return model
 
 # %% ../nbs/06_experiments.ipynb #0ae1c51f
+FOLD_CHECKS: list[Callable] = []
+
+def register_fold_check(check:Callable)->Callable:
+    "`check(spec, fold)` raises if features made with `spec` may not be used on `fold` (they learned from its labels)."
+    FOLD_CHECKS.append(check); return check
+
+def check_features_for_folds(features:dict, folds:list):
+    "Run every registered fold check on every modality's spec and fold, before anything is extracted or trained."
+    from mmser_nb.features import get_spec
+    for spec in map(get_spec, features.values()):
+        for fold in folds:
+            for check in FOLD_CHECKS: check(spec, fold)
+
 def _get_features(df:pd.DataFrame, exp:Experiment, store, progress:bool=True)->dict:
     "Each modality's `Features` for the utterances of `df` (extracted once, then read from the store's cache)."
     from mmser_nb.features import FeatureStore, get_spec
@@ -350,6 +363,7 @@ def run_experiment(exp:Experiment|dict|str,     # the experiment (or its dict / 
     df = protocol.prepare(df)
     df = index_by_id(df)
     folds = _select_folds(protocol.folds(df), exp.folds)
+    check_features_for_folds(exp.features, folds)      # e.g. a fine-tuned encoder that saw a fold's test labels
     features = _get_features(df, exp, store, progress)
     out_dir = Path(out_dir) if out_dir is not None else None
     if out_dir is not None: exp.to_yaml(out_dir/'experiment.yaml')

@@ -16,12 +16,12 @@ from .core import DataError, MODALITIES, cache_dir, atomic_write, atomic_save_js
 from .audio import load_audio
 
 # %% auto #0
-__all__ = ['FEATURE_FORMAT_VERSION', 'POOLINGS', 'SEQUENCE_POOLINGS', 'ENCODERS', 'OFFLINE_MODELS', 'SPECS', 'TEXT_SOURCES',
-           'FeatureSpec', 'Encoder', 'register_encoder', 'list_encoders', 'build_encoder', 'resolve_model',
-           'OpenSmileEncoder', 'ComParEEncoder', 'mel_filterbank', 'log_mel', 'LogMelEncoder', 'WhisperCT2Encoder',
-           'HFAudioEncoder', 'HFTextEncoder', 'load_glove', 'GloveEncoder', 'register_spec', 'get_spec', 'list_specs',
-           'Features', 'register_text_source', 'resolve_texts', 'corpus_fingerprint', 'FeatureStore', 'ExtractStats',
-           'to_hemogat', 'from_hemogat', 'to_mmsa', 'from_mmsa']
+__all__ = ['FEATURE_FORMAT_VERSION', 'POOLINGS', 'SEQUENCE_POOLINGS', 'ENCODERS', 'OFFLINE_MODELS', 'SPECS', 'SPEC_RESOLVERS',
+           'TEXT_SOURCES', 'FeatureSpec', 'Encoder', 'register_encoder', 'list_encoders', 'build_encoder',
+           'resolve_model', 'OpenSmileEncoder', 'ComParEEncoder', 'mel_filterbank', 'log_mel', 'LogMelEncoder',
+           'WhisperCT2Encoder', 'HFAudioEncoder', 'HFTextEncoder', 'load_glove', 'GloveEncoder', 'register_spec',
+           'register_spec_resolver', 'get_spec', 'list_specs', 'Features', 'register_text_source', 'resolve_texts',
+           'corpus_fingerprint', 'FeatureStore', 'ExtractStats', 'to_hemogat', 'from_hemogat', 'to_mmsa', 'from_mmsa']
 
 # %% ../nbs/00_features.ipynb #64af77af
 FEATURE_FORMAT_VERSION = 1
@@ -401,11 +401,23 @@ def register_spec(name:str, spec:FeatureSpec)->FeatureSpec:
     "Make `spec` available as `get_spec(name)`."
     SPECS[name] = spec; return spec
 
+SPEC_RESOLVERS: dict[str, Callable] = {}
+
+def register_spec_resolver(prefix:str, resolve:Callable)->Callable:
+    "Make `get_spec('PREFIX=ARG')` return `resolve(ARG)`: specs that name a file, such as a fine-tuned encoder's folder."
+    SPEC_RESOLVERS[prefix] = resolve; return resolve
+
 def get_spec(name:str|FeatureSpec, text_source:str|None=None, **options)->FeatureSpec:
-    "The named setting (or `name` itself if it is a spec), with option overrides and a transcript source."
+    "The named setting (or `name` itself if it is a spec, or `PREFIX=ARG` for a registered resolver), with option overrides and a transcript source."
     if isinstance(name, FeatureSpec): spec = name
     elif name in SPECS: spec = SPECS[name]
-    else: raise KeyError(f"unknown feature spec {name!r}; named specs: {list_specs()}")
+    elif '=' in str(name):
+        prefix, _, arg = str(name).partition('=')
+        if prefix not in SPEC_RESOLVERS:
+            hint = " (import mmser_nb.finetune first)" if prefix == 'finetuned' else ''
+            raise KeyError(f"unknown feature spec resolver {prefix!r} in {name!r}{hint}; registered: {sorted(SPEC_RESOLVERS)}")
+        spec = SPEC_RESOLVERS[prefix](arg)
+    else: raise KeyError(f"unknown feature spec {name!r}; named specs: {list_specs()} (or PREFIX=ARG with PREFIX in {sorted(SPEC_RESOLVERS)})")
     if options: spec = spec.replace(options=options)
     return spec.replace(text_source=text_source) if text_source else spec
 
