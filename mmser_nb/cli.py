@@ -279,7 +279,8 @@ def finetune(corpus:str='demo',        # corpus name
     chosen = folds if fold == 'all' else [folds[0]] if fold is None else [x for x in folds if str(x.name) == str(fold)]
     if not chosen: raise KeyError(f"unknown fold {fold!r}; this protocol's folds: {names} (or 'all')")
     from mmser_nb.experiments import FOLD_FIELD
-    template = out_dir or f'./mmser_runs/finetuned/{corpus}-{proto.id}-{FOLD_FIELD}-seed{seed}'
+    # absolute: checkpoints record the feature name, and `predict` may run from another folder
+    template = os.path.abspath(os.path.expanduser(out_dir or f'./mmser_runs/finetuned/{corpus}-{proto.id}-{FOLD_FIELD}-seed{seed}'))
     if len(chosen) > 1 and FOLD_FIELD not in template:
         raise ValueError(f"--fold all writes one encoder per fold: put {FOLD_FIELD} in --out_dir (got {template!r})")
     paths = []
