@@ -173,6 +173,14 @@ def finetune_text_encoder(df:pd.DataFrame,            # prepared corpus table in
     return out_dir
 
 # %% ../nbs/06b_finetune.ipynb #e858d50d
+@lru_cache(maxsize=64)
+def _weights_hash(path:str, size:int, mtime_ns:int)->str:
+    "First 16 hex digits of the weights file's sha256; cached per file version (a spec is resolved several times per run)."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 22), b''): h.update(chunk)
+    return h.hexdigest()[:16]
+
 def finetuned_spec(path:str|os.PathLike,      # a folder written by `finetune_text_encoder`
                    layer:int|None=None,       # None = last hidden state (the one the head was trained on)
                    text_source:str='human',
@@ -183,11 +191,9 @@ def finetuned_spec(path:str|os.PathLike,      # a folder written by `finetune_te
     meta = json.loads((path/'finetune.json').read_text())
     w = path/'model.safetensors'
     if not w.exists(): raise DataError(f"{path} has no model.safetensors")
-    h = hashlib.sha256()
-    with open(w, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 22), b''): h.update(chunk)
+    st = w.stat()
     return FeatureSpec('text', 'hf-text', meta['classifier']['pooling'], layer=layer, text_source=text_source,
-                       options={'model': str(path), 'weights': h.hexdigest()[:16],
+                       options={'model': str(path), 'weights': _weights_hash(str(w), st.st_size, st.st_mtime_ns),
                                 'max_length': meta['classifier']['max_length']})
 
 # %% ../nbs/06b_finetune.ipynb #4cf8148e
