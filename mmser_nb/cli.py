@@ -13,10 +13,10 @@ import torch
 from fastcore.script import call_parse, anno_parser, Param
 
 from .core import MmserError, DataError, MissingExtraError, from_pretrained, list_models, get_model_classes, MODALITIES
-from .experiments import (Experiment, CORPORA, load_corpus, run_experiment, run_many, save_reports,
-                                  get_data_builder, paired_test, fold_targets, index_by_id)
-import mmser_nb.baselines   # registers audio_mlp, text_mlp, fusion_mlp
-import mmser_nb.finetune    # registers the `finetuned=PATH` feature specs and their fold check
+from .corpora import CORPORA, load_corpus
+from .metrics import paired_test
+from .views import index_by_id, predict_fold, FOLD_FIELD
+from .experiments import Experiment, run_experiment, run_many, save_reports, predict_split
 
 # %% auto #0
 __all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_TRAIN', 'QUICK', 'COMMANDS', 'parse_features',
@@ -39,24 +39,12 @@ def parse_features(s:str)->dict:
 
 def check_model(name:str)->str:
     "`name` if it is a registered model, else an error listing them."
-    _optional_models()
     get_model_classes(name); return name
 
 def check_protocol(name:str)->str:
     "`name` if it is a registered protocol, else an error listing them."
     from mmser_nb.protocols import get_protocol
     get_protocol(name); return name
-
-def _optional_models()->list[str]:
-    "Import the optional model modules that exist (they register themselves); return their model names."
-    found = []
-    from mmser_nb.experiments import DATA_BUILDERS
-    for mod, name in (('mmser_nb.hemogat', 'hemogat'),):
-        try: importlib.import_module(mod)
-        except ImportError: continue
-        # a graph model is usable only once its module has registered how to build its data
-        if name in list_models() and name in DATA_BUILDERS: found.append(name)
-    return found
 
 def _protocol_for(corpus:str, protocol:str|None)->str:
     if protocol: return check_protocol(protocol)
@@ -85,14 +73,15 @@ def find_checkpoint(path:str|os.PathLike)->Path:
         if c: return c[0].parent
     raise FileNotFoundError(f"no checkpoint at {str(p)!r}: expected a folder with config.json + model.safetensors, or an experiment folder with checkpoints/")
 
+# %% ../nbs/07_cli.ipynb #2c235a38
 def load_checkpoint(path:str|os.PathLike)->tuple:
     "The model (eval mode) and the runner's metadata (classes, task, features, protocol…)."
     p = find_checkpoint(path)
     meta = json.loads((p/'config.json').read_text()).get('mmser')
     if not meta: raise DataError("checkpoint has no 'mmser' metadata (classes, features): was it written by run_experiment?", path=p)
-    _optional_models()
     return from_pretrained(p).eval(), meta, p
 
+# %% ../nbs/07_cli.ipynb #84bd92ba
 def _one_row(wav:str, text:str, text_source:str)->pd.DataFrame:
     "A one-utterance corpus table for `wav`, so features come from the same code path as a corpus."
     return pd.DataFrame([{'id': Path(wav).stem or 'utt', 'corpus': 'predict', 'path': str(Path(wav).resolve()), 'text': text,
@@ -103,7 +92,6 @@ def predict_file(checkpoint:str|os.PathLike, wav:str|os.PathLike, text:str|None=
     "Predict the emotion of one audio file with a saved model: `{'label', 'probabilities', 'text', 'text_source'}`."
     from mmser_nb.audio import load_audio
     from mmser_nb.features import FeatureStore, get_spec
-    from mmser_nb.trainer import Trainer, TrainSettings
     model, meta, ck = load_checkpoint(checkpoint)
     wav = Path(wav)
     if not wav.exists(): raise FileNotFoundError(f"no audio file at {str(wav)!r}")
@@ -126,17 +114,14 @@ def predict_file(checkpoint:str|os.PathLike, wav:str|os.PathLike, text:str|None=
         # the spec's transcript source must match the row's (ASR text is encoded by the same encoder)
         features = {m: store.get(df, get_spec(s, text_source=src) if m == 'text' and src != 'human' else get_spec(s), progress=progress)
                     for m, s in mods.items()}
-    ids = list(df['id'])
-    fold = type('Fold', (), {'name': 'predict', 'train_ids': ids, 'val_ids': ids, 'test_ids': ids})()
-    data = get_data_builder(model.model_type)(features, index_by_id(df.assign(y=0)), fold, meta['task'], meta['classes'], config=model.config).test
-    pred = Trainer(model, TrainSettings(progress=False) if 'progress' in TrainSettings.__dataclass_fields__ else TrainSettings(),
-                   task=meta['task'], classes=meta['classes']).predict(data)
+    pred = predict_split(model, features, index_by_id(df.assign(y=0)), predict_fold(df['id']), meta['task'], meta['classes'])
     s = torch.as_tensor(np.asarray(pred.scores, np.float32))[0]
     prob = (s.softmax(-1) if meta['task'] == 'single_label' else s.sigmoid()).numpy()
     probs = {c: round(float(p), 4) for c, p in zip(meta['classes'], prob)}
     return {'label': max(probs, key=probs.get), 'probabilities': probs, 'text': text or '', 'text_source': src,
             'checkpoint': str(ck), 'wav': str(wav)}
 
+# %% ../nbs/07_cli.ipynb #6b258ca2
 @call_parse
 def predict(checkpoint:str=None, # (required) a checkpoint folder (config.json + model.safetensors) or an experiment folder
             wav:str=None,   # (required) the audio file (wav/flac/mp3/mp4…)
@@ -180,15 +165,15 @@ def extract(corpus:str='demo',       # corpus name (demo, meld, iemocap, emodb, 
         print(f"{m}:{s}  {len(f.ids)} utterances  dim {f.dim}  {'sequence' if f.is_sequence else 'vector'}  {time.time() - t0:.1f}s")
     return out
 
+# %% ../nbs/07_cli.ipynb #53f99d0f
 def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds, folds, epochs, n_dialogues, config):
     if config:
         exp = Experiment.from_yaml(config)
         check_model(exp.model); check_protocol(exp.protocol); return exp
-    if corpus not in CORPORA: raise KeyError(f"unknown corpus {corpus!r}; valid corpora: {sorted(CORPORA)}")
+    if corpus not in CORPORA: raise KeyError(f"unknown corpus {corpus!r}; valid corpora: {CORPORA.names()}")
     train = {'epochs': int(epochs)} if epochs else {}
     from mmser_nb.features import get_spec
     feats = parse_features(features)
-    from mmser_nb.experiments import FOLD_FIELD
     for s in feats.values():                               # unknown spec names fail before any corpus is read
         if FOLD_FIELD not in s: get_spec(s)                # (per-fold names: once the folds are known)
     return Experiment(name=name or model, corpus=corpus, data_dir=data_dir, protocol=_protocol_for(corpus, protocol),
@@ -220,6 +205,7 @@ def train(config:str=None,        # an experiment YAML (overrides every other op
     print(format_results(res)); print(f"\nresults, plots and checkpoints: {out}")
     return res
 
+# %% ../nbs/07_cli.ipynb #8838fed0
 @call_parse
 def evaluate(checkpoint:str=None, # (required) checkpoint folder (or experiment folder: its first checkpoint)
              corpus:str='demo', # corpus to score on
@@ -233,7 +219,6 @@ def evaluate(checkpoint:str=None, # (required) checkpoint folder (or experiment 
     "Score a saved checkpoint on one split of a corpus fold; prints the canonical metrics."
     from mmser_nb.protocols import get_protocol
     from mmser_nb.features import get_spec
-    from mmser_nb.trainer import Trainer, TrainSettings
     from mmser_nb.metrics import compute_metrics
     _required(checkpoint=checkpoint)
     if split not in ('train', 'val', 'test'): raise ValueError(f"unknown split {split!r}; expected 'train', 'val' or 'test'")
@@ -246,8 +231,7 @@ def evaluate(checkpoint:str=None, # (required) checkpoint folder (or experiment 
     f = next((x for x in folds if str(x.name) == str(fname)), None)
     if f is None: raise KeyError(f"unknown fold {fname!r}; this protocol's folds: {[x.name for x in folds]}")
     store = _store(cache); feats = {m: store.get(df, get_spec(s)) for m, s in meta['features'].items()}
-    data = getattr(get_data_builder(model.model_type)(feats, df, f, proto.task, list(proto.classes), config=model.config), split)
-    pred = Trainer(model, TrainSettings(), task=proto.task, classes=list(proto.classes)).predict(data)
+    pred = predict_split(model, feats, df, f, proto.task, list(proto.classes), split)
     m = compute_metrics(proto.task, np.asarray(pred.labels), np.asarray(pred.scores), classes=list(proto.classes))
     m = {k: float(v) for k, v in m.items() if isinstance(v, (int, float, np.floating))}
     print(f"checkpoint {ck} | protocol {proto.id} | fold {f.name} | split {split} | n={len(pred.ids)}")
@@ -278,7 +262,6 @@ def finetune(corpus:str='demo',        # corpus name
         raise ValueError(f"protocol {proto.id!r} has {len(folds)} folds: choose one with --fold ({names}), or --fold all for one encoder per fold")
     chosen = folds if fold == 'all' else [folds[0]] if fold is None else [x for x in folds if str(x.name) == str(fold)]
     if not chosen: raise KeyError(f"unknown fold {fold!r}; this protocol's folds: {names} (or 'all')")
-    from mmser_nb.experiments import FOLD_FIELD
     # absolute: checkpoints record the feature name, and `predict` may run from another folder
     template = os.path.abspath(os.path.expanduser(out_dir or f'./mmser_runs/finetuned/{corpus}-{proto.id}-{FOLD_FIELD}-seed{seed}'))
     if len(chosen) > 1 and FOLD_FIELD not in template:
@@ -315,6 +298,7 @@ def demo_experiments(models:list, seeds:list, epochs:int|None=None, n_dialogues:
     return [Experiment(name=m, corpus='demo', corpus_kw=kw, protocol=DEFAULT_PROTOCOL['demo'], features=dict(DEMO_SYSTEMS.get(m, DEMO_FEATURES)),
                        model=m, seeds=list(seeds), train=dict(tr)) for m in models]
 
+# %% ../nbs/07_cli.ipynb #8a15ac8e
 @call_parse
 def demo(out_dir:str='./mmser_runs/demo', # results, plots, checkpoints and the example wav
          quick:bool=False,        # a reduced run (small corpus, 2 seeds, few epochs) for tests
@@ -332,7 +316,7 @@ def demo(out_dir:str='./mmser_runs/demo', # results, plots, checkpoints and the 
     n_dialogues = n_dialogues or (QUICK['n_dialogues'] if quick else None)
     seeds = list(range(seeds or (QUICK['seeds'] if quick else 3)))
     epochs = epochs or (QUICK['epochs'] if quick else None)
-    names = [check_model(m.strip()) for m in models.split(',')] if models else ['audio_mlp', 'text_mlp', 'fusion_mlp'] + _optional_models()
+    names = [check_model(m.strip()) for m in models.split(',')] if models else list(DEMO_SYSTEMS)
     print(f"[1/4] demo corpus", flush=True); t0 = time.time()
     df = build_demo_corpus(n_dialogues) if n_dialogues else build_demo_corpus()
     print(f"      {len(df)} utterances, {df.speaker.nunique()} speakers, {df.dialogue.nunique()} dialogues, labels {df.label.value_counts().to_dict()} ({time.time() - t0:.1f}s)")

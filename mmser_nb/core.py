@@ -14,8 +14,10 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['MODALITIES', 'TASK_TYPES', 'MODELS', 'check_task_type', 'MmserError', 'DataError', 'MissingExtraError', 'require',
-           'cache_dir', 'atomic_write', 'atomic_save_json', 'Batch', 'ModelOutput', 'Settings', 'ModelConfig',
-           'register_model', 'list_models', 'get_model_classes', 'build_model', 'save_pretrained', 'from_pretrained']
+           'cache_dir', 'atomic_write', 'atomic_save_json', 'Batch', 'ModelOutput', 'Settings', 'new_hash', 'hash_text',
+           'hash_json', 'hash_file', 'pad_sequences', 'masked_mean', 'standardize', 'load_all_modules', 'Registry',
+           'ModelConfig', 'register_model', 'list_models', 'get_model_classes', 'build_model', 'save_pretrained',
+           'from_pretrained']
 
 # %% ../nbs/00_core.ipynb #203c9b53
 MODALITIES = ('audio', 'text', 'vision')
@@ -145,6 +147,95 @@ class Settings:
         if is_path and not Path(src).exists(): raise FileNotFoundError(f"no YAML file at {str(src)!r}")
         return cls.from_dict(yaml.safe_load(Path(src).read_text() if is_path else str(src)) or {})
 
+# %% ../nbs/00_core.ipynb #93480e7d
+def new_hash(algo:str='sha256', digest_size:int|None=None):
+    "A `hashlib` object: 'sha256', or 'blake2b' with `digest_size` bytes."
+    import hashlib
+    if algo == 'blake2b': return hashlib.blake2b(digest_size=digest_size or 16)
+    if digest_size is not None: raise ValueError(f"{algo} has a fixed digest size")
+    return hashlib.new(algo)
+
+def hash_text(s:str|bytes, algo:str='sha256', digest_size:int|None=None)->str:
+    "Hex digest of a string (UTF-8) or bytes."
+    h = new_hash(algo, digest_size); h.update(s.encode() if isinstance(s, str) else s); return h.hexdigest()
+
+def hash_json(obj, algo:str='sha256', digest_size:int|None=None, **kw)->str:
+    "Hex digest of `obj` as JSON (`kw` go to `json.dumps`, e.g. `sort_keys=True`)."
+    return hash_text(json.dumps(obj, **kw), algo, digest_size)
+
+def hash_file(path:str|os.PathLike, algo:str='blake2b', digest_size:int|None=16, chunk:int=1<<20)->str:
+    "Hex digest of a file's bytes, read in chunks."
+    h = new_hash(algo, digest_size)
+    with open(path, 'rb') as f:
+        for b in iter(lambda: f.read(chunk), b''): h.update(b)
+    return h.hexdigest()
+
+# %% ../nbs/00_core.ipynb #061556ec
+def pad_sequences(arrays:list, # N arrays or tensors (T_i, D)
+                  max_len:int|None=None, # pad (and cut) to this length; default: the longest
+                 )->tuple[torch.Tensor, torch.Tensor]: # (N, T, D) float32, (N, T) bool mask (True = real step)
+    "Zero-pad variable-length sequences into one tensor and its mask."
+    import numpy as np
+    xs = [torch.as_tensor(np.asarray(a, dtype=np.float32)) for a in arrays]
+    if not xs: raise ValueError("pad_sequences needs at least one sequence")
+    T = max_len if max_len is not None else max(1, max(len(x) for x in xs))
+    out = xs[0].new_zeros(len(xs), T, xs[0].shape[-1]); mask = torch.zeros(len(xs), T, dtype=torch.bool)
+    for i, x in enumerate(xs): n = min(len(x), T); out[i, :n], mask[i, :n] = x[:n], True
+    return out, mask
+
+def masked_mean(x:torch.Tensor,    # (B, T, D) steps
+                mask:torch.Tensor, # (B, T) True at real steps
+               )->torch.Tensor:    # (B, D); all-padding rows give 0
+    "Mean over the real steps only, so padding never changes the result."
+    w = mask.to(x.dtype).unsqueeze(-1)                                   # (B, T, 1)
+    return (x * w).sum(1) / w.sum(1).clamp_min(1)
+
+# %% ../nbs/00_core.ipynb #b610e3fa
+def standardize(x,                  # (N, D) array to scale
+                ref,                # (M, D) reference rows (the training fold only)
+               ):
+    "z-score `x` with the mean/std of `ref`; constant features keep scale 1 (numpy in, numpy out)."
+    import numpy as np
+    ref = np.asarray(ref); mu, sd = ref.mean(0), ref.std(0)
+    return ((np.asarray(x) - mu) / np.where(sd > 1e-8, sd, 1.)).astype(np.float32)
+
+# %% ../nbs/00_core.ipynb #1d7a0830
+_PLUGINS_LOADED = False
+
+def load_all_modules()->bool:
+    "Import every module of the package once (they register their entries); True if it ran now."
+    global _PLUGINS_LOADED
+    if _PLUGINS_LOADED: return False
+    _PLUGINS_LOADED = True
+    import importlib, pkgutil, mmser_nb
+    for m in pkgutil.iter_modules(mmser_nb.__path__):
+        if not m.name.startswith('_'): importlib.import_module(f'mmser_nb.{m.name}')
+    return True
+
+# %% ../nbs/00_core.ipynb #7d5d6c23
+class Registry:
+    "Named entries of one kind: `register`, `names`, `[name]` (an error listing the known names), `in`, `del`."
+    def __init__(self, kind:str,             # what is registered, singular: 'model', 'protocol', ...
+                 plural:str|None=None):      # its plural for messages (default: kind + 's')
+        self.kind, self.plural, self._d = kind, plural or f'{kind}s', {}
+    def register(self, name:str, obj:Any=None):
+        "Register `obj` under `name` and return it; without `obj`, a decorator."
+        def _reg(o): self._d[name] = o; return o
+        return _reg if obj is None else _reg(obj)
+    def __contains__(self, name)->bool: return name in self._d or (load_all_modules() and name in self._d)
+    def __getitem__(self, name):
+        if name not in self: raise KeyError(f"unknown {self.kind} {name!r}; registered {self.plural}: {self.names()}")
+        return self._d[name]
+    def get(self, name, default=None): return self[name] if name in self else default
+    def names(self)->list[str]: load_all_modules(); return sorted(self._d)
+    def items(self)->list[tuple]: return [(k, self._d[k]) for k in self.names()]
+    def values(self)->list: return [v for _, v in self.items()]
+    def __iter__(self): return iter(self.names())
+    def __len__(self)->int: return len(self.names())
+    def __setitem__(self, name, obj): self._d[name] = obj
+    def __delitem__(self, name): del self._d[name]
+    def __repr__(self): return f"Registry({self.kind!r}: {sorted(self._d)})"
+
 # %% ../nbs/00_core.ipynb #d0325c0a
 @dataclass
 class ModelConfig(Settings):
@@ -161,23 +252,24 @@ class ModelConfig(Settings):
         return cls.from_dict({**cls.presets[name], **overrides})
 
 # %% ../nbs/00_core.ipynb #93467692
-MODELS: dict[str, tuple[type, type]] = {}
+MODELS = Registry('model')
 
 def register_model(name:str, config_cls:type):
-    "Class decorator: register an `nn.Module` built as `Model(config)` under `name`."
+    "Class decorator: register an `nn.Module` built as `Model(config)` under `name` (its `view` attribute says what data it eats)."
     def _reg(model_cls):
-        MODELS[name] = (config_cls, model_cls)
+        MODELS.register(name, (config_cls, model_cls))
         model_cls.model_type, model_cls.config_class = name, config_cls
+        if not hasattr(model_cls, 'view'): model_cls.view = 'vector'
         return model_cls
     return _reg
 
-def list_models()->list[str]: return sorted(MODELS)
+def list_models()->list[str]: return MODELS.names()
 
 def get_model_classes(name:str)->tuple[type, type]:
     "The `(config_cls, model_cls)` registered under `name`, or an error listing the valid names."
-    if name not in MODELS: raise KeyError(f"unknown model {name!r}; registered models: {list_models()}")
     return MODELS[name]
 
+# %% ../nbs/00_core.ipynb #749e1eb6
 def build_model(name:str, config:ModelConfig|dict|None=None, preset:str|None=None, **overrides)->nn.Module:
     "Build the model registered as `name` from a config, a dict, or a preset (+ overrides)."
     config_cls, model_cls = get_model_classes(name)

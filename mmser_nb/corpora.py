@@ -7,20 +7,21 @@ from __future__ import annotations
 import os, re, csv, json, math, pickle, warnings
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Callable
 
 import numpy as np
 import pandas as pd
 
-from .core import DataError
+from .core import DataError, Registry
 
 # %% auto #0
 __all__ = ['CORPUS_COLUMNS', 'REQUIRED_COLUMNS', 'EMOTION_SYNONYMS', 'IEMOCAP_LABELS', 'MELD_FILES', 'MELD_MEDIA_DIRS',
            'MELD_COLUMNS', 'MELD_EMOTIONS', 'MOSEI_LABEL_COLUMNS', 'MOSI_LABEL_COLUMNS', 'MOSEI_EMOTIONS',
-           'IEMOCAP_CMU_EMOTIONS', 'SIMS_COLUMNS', 'EMODB_EMOTIONS', 'EMODB_GENDER', 'EMODB_TEXTS', 'Column',
-           'schema_markdown', 'canonical_emotion', 'Utterance', 'to_frame', 'validate_corpus', 'MissingMediaWarning',
-           'label_counts', 'read_iemocap', 'fix_text', 'decode_mixed', 'read_meld', 'load_csd', 'read_cmu_sdk',
-           'read_cmu_aligned', 'read_chsims', 'parse_emodb_name', 'read_emodb', 'read_manifest']
+           'IEMOCAP_CMU_EMOTIONS', 'SIMS_COLUMNS', 'EMODB_EMOTIONS', 'EMODB_GENDER', 'EMODB_TEXTS', 'SPLIT_ALIASES',
+           'CORPORA', 'Column', 'schema_markdown', 'emotion_spellings', 'canonical_emotion', 'Utterance', 'to_frame',
+           'validate_corpus', 'MissingMediaWarning', 'label_counts', 'read_iemocap', 'fix_text', 'decode_mixed',
+           'read_meld', 'load_csd', 'read_cmu_sdk', 'read_cmu_aligned', 'read_chsims', 'parse_emodb_name', 'read_emodb',
+           'read_manifest', 'CorpusReader', 'register_corpus', 'load_corpus']
 
 # %% ../nbs/00_corpora.ipynb #96296756
 @dataclass(frozen=True)
@@ -75,10 +76,15 @@ EMOTION_SYNONYMS = {
     'surprised': ['sur', 'surprise', 'surprised'],
     'fearful': ['fea', 'fear', 'fearful', 'afraid'],
     'disgusted': ['dis', 'disgust', 'disgusted'],
-    'bored': ['bored', 'boredom'],
+    'bored': ['bor', 'bored', 'boredom'],
     'other': ['oth', 'other'],
+    'xxx': ['xxx', 'unknown'],      # no agreement among annotators (IEMOCAP's 'xxx'): kept, never a class
 }
 _SYN = {s: c for c, ss in EMOTION_SYNONYMS.items() for s in ss}
+
+def emotion_spellings(e:str)->list[str]:
+    "Every spelling of the canonical emotion `e` (a raw spelling stands for itself only)."
+    return list(EMOTION_SYNONYMS.get(e, [e]))
 
 def canonical_emotion(raw:str|None)->str|None:
     "The canonical lower-case name of an emotion label; unknown labels are stripped and lower-cased; ''/None → None."
@@ -617,7 +623,7 @@ def read_emodb(root:str|os.PathLike, # the EmoDB folder (holding wav/) or the wa
     return validate_corpus(_frame(rows))
 
 # %% ../nbs/00_corpora.ipynb #067d3567
-_SPLIT_ALIASES = {'train': 'train', 'training': 'train', 'dev': 'dev', 'val': 'dev', 'valid': 'dev', 'validation': 'dev', 'test': 'test'}
+SPLIT_ALIASES = {'train': 'train', 'training': 'train', 'dev': 'dev', 'val': 'dev', 'valid': 'dev', 'validation': 'dev', 'test': 'test'}
 _GENDER_ALIASES = {'f': 'F', 'female': 'F', 'w': 'F', 'm': 'M', 'male': 'M'}
 
 def _manifest_rows(path:Path)->list[tuple[int, dict]]:
@@ -657,14 +663,14 @@ def read_manifest(path:str|os.PathLike, # a .csv or .jsonl manifest
         uid = str(r.pop('id', '') or '') or (p.with_suffix('').as_posix() if not p.is_absolute() else p.stem)
         def bad(msg): return DataError(msg, item=uid, path=path, line=ln)
         sp = r.pop('split', None) or None
-        if sp is not None and str(sp).lower() not in _SPLIT_ALIASES: raise bad(f"unknown split {sp!r}; expected train, dev (val/valid/validation) or test")
+        if sp is not None and str(sp).lower() not in SPLIT_ALIASES: raise bad(f"unknown split {sp!r}; expected train, dev (val/valid/validation) or test")
         g = r.pop('gender', None) or None
         if g is not None and str(g).lower() not in _GENDER_ALIASES: raise bad(f"unknown gender {g!r}; expected F/M/female/male")
         lab = r.pop('label', None)
         row = dict(id=uid, corpus=corpus, path=str(full), text=str(r.pop('text', '') or ''),
                    text_source=str(r.pop('text_source', '') or 'human'), label=canonical_emotion(lab or None),
                    speaker=str(r.pop('speaker', '') or ''), gender=_GENDER_ALIASES[str(g).lower()] if g else None,
-                   dialogue=str(r.pop('dialogue', '') or uid), split=_SPLIT_ALIASES[str(sp).lower()] if sp else None, _ln=ln)
+                   dialogue=str(r.pop('dialogue', '') or uid), split=SPLIT_ALIASES[str(sp).lower()] if sp else None, _ln=ln)
         if lab: row['label_raw'] = str(lab)
         try:
             for k in ('turn', 'start', 'end', 'score'):
@@ -683,3 +689,31 @@ def read_manifest(path:str|os.PathLike, # a .csv or .jsonl manifest
     df = df.drop(columns='_ln')
     if media: df = _set_media(df, [p if os.path.isfile(p) else None for p in df.path], corpus)
     return validate_corpus(df)
+
+# %% ../nbs/00_corpora.ipynb #36cfb2bb
+@dataclass(frozen=True)
+class CorpusReader:
+    "A registered corpus: its reader and whether it reads from a root folder (or manifest file)."
+    read: Callable             # `read(root, **kw)` (or `read(**kw)` when `needs_root` is False) -> corpus table
+    needs_root: bool = True    # False for corpora built on the fly (the demo)
+    root_hint: str = 'its root folder'   # what `data_dir` must point at, for the error message
+
+CORPORA = Registry('corpus', 'corpora')
+
+def register_corpus(name:str, read:Callable, needs_root:bool=True, root_hint:str='its root folder')->Callable:
+    "Make corpus `name` loadable by `load_corpus` (and so from the CLI and YAML configs)."
+    CORPORA.register(name, CorpusReader(read, needs_root, root_hint)); return read
+
+for _n, _r in {'iemocap': read_iemocap, 'meld': read_meld, 'emodb': read_emodb, 'chsims': read_chsims}.items(): register_corpus(_n, _r)
+register_corpus('manifest', read_manifest, root_hint='its manifest file (.csv or .jsonl)')
+
+def load_corpus(name:str,                 # a registered corpus (`CORPORA.names()`)
+                data_dir:str|None=None,   # corpus root (a manifest file for 'manifest'); unused for 'demo'
+                **kw,                     # passed to the reader (e.g. `n_dialogues` for the demo)
+               )->pd.DataFrame:           # the corpus table
+    "Read corpus `name` from `data_dir` with its registered reader."
+    r = CORPORA[name]
+    if not r.needs_root: return r.read(**kw)
+    if not data_dir: raise DataError(f"corpus {name!r} needs a data_dir ({r.root_hint})")
+    if not Path(data_dir).exists(): raise DataError(f"corpus root for {name!r} does not exist", path=data_dir)
+    return r.read(data_dir, **kw)

@@ -14,39 +14,24 @@ import pandas as pd
 import torch
 import yaml
 
+from torch import nn
+from tqdm.auto import tqdm
+
 from .core import (Settings, MODALITIES, DataError, MissingExtraError, atomic_write, atomic_save_json,
                            build_model, get_model_classes, list_models, save_pretrained)
+from .corpora import CORPORA, load_corpus
+from .protocols import get_protocol
+from .metrics import compute_metrics, paired_test
+from .features import FeatureStore, get_spec
+from .views import (FoldData, fold_data, predict_fold, index_by_id, fold_targets, FOLD_CHECKS, FOLD_FIELD,
+                            register_fold_check, features_for_fold, check_features_for_folds)
+from .trainer import Trainer, TrainSettings, Predictions
 
 # %% auto #0
-__all__ = ['CORPORA', 'DATA_BUILDERS', 'ID_COLUMNS', 'INFO_COLUMNS', 'FOLD_CHECKS', 'FOLD_FIELD', 'SMALL_MODEL', 'load_corpus',
-           'Experiment', 'FoldData', 'register_data_builder', 'get_data_builder', 'fold_targets', 'vector_data',
-           'sequence_data', 'Results', 'model_config_for', 'fit_input_stats', 'register_fold_check',
-           'features_for_fold', 'check_features_for_folds', 'torch_threads', 'run_one', 'index_by_id', 'write_results',
-           'run_experiment', 'concat_results', 'run_many', 'paired_test', 'plot_confusion_matrices', 'per_class_f1',
-           'plot_per_class_f1', 'learning_curves', 'plot_learning_curves', 'embedding_2d', 'plot_embeddings',
-           'plot_summary', 'save_reports']
-
-# %% ../nbs/06_experiments.ipynb #a729bc09
-CORPORA = {  # name -> (module, reader function, needs a data_dir)
-    'demo':     ('mmser_nb.demo_corpus', 'build_demo_corpus', False),
-    'meld':     ('mmser_nb.corpora', 'read_meld', True),
-    'iemocap':  ('mmser_nb.corpora', 'read_iemocap', True),
-    'emodb':    ('mmser_nb.corpora', 'read_emodb', True),
-    'manifest': ('mmser_nb.corpora', 'read_manifest', True),
-}
-
-def load_corpus(name:str,                 # one of `CORPORA`
-                data_dir:str|None=None,   # corpus root (a manifest file for 'manifest'); unused for 'demo'
-                **kw,                     # passed to the reader (e.g. `n_dialogues` for the demo)
-               )->pd.DataFrame:           # the corpus table
-    "Read corpus `name` from `data_dir` with its registered reader."
-    if name not in CORPORA: raise KeyError(f"unknown corpus {name!r}; valid corpora: {sorted(CORPORA)}")
-    mod, fn, needs_root = CORPORA[name]
-    if needs_root:
-        if not data_dir: raise DataError(f"corpus {name!r} needs a data_dir (its root folder{' or manifest file' if name == 'manifest' else ''})")
-        if not Path(data_dir).exists(): raise DataError(f"corpus root for {name!r} does not exist", path=data_dir)
-    reader = getattr(importlib.import_module(mod), fn)
-    return reader(data_dir, **kw) if needs_root else reader(**kw)
+__all__ = ['ID_COLUMNS', 'INFO_COLUMNS', 'SMALL_MODEL', 'Experiment', 'Results', 'model_config_for', 'fit_input_stats',
+           'torch_threads', 'predict_split', 'run_one', 'write_results', 'run_experiment', 'concat_results', 'run_many',
+           'plot_confusion_matrices', 'per_class_f1', 'plot_per_class_f1', 'learning_curves', 'plot_learning_curves',
+           'embedding_2d', 'plot_embeddings', 'plot_summary', 'save_reports']
 
 # %% ../nbs/06_experiments.ipynb #fbd45fa2
 @dataclass
@@ -65,10 +50,10 @@ class Experiment(Settings):
     train: dict = field(default_factory=dict)         # `TrainSettings` overrides
     seeds: list = field(default_factory=lambda: [0])  # one run per seed and fold
     folds: list|None = None                  # fold names to run (None = all)
-    view: str|None = None                    # data builder name; None = the model's registered one, else 'vector'
+    view: str|None = None                    # a registered view name; None = the one the model names (`Model.view`)
 
     def __post_init__(self):
-        if self.corpus not in CORPORA: raise KeyError(f"unknown corpus {self.corpus!r}; valid corpora: {sorted(CORPORA)}")
+        if self.corpus not in CORPORA: raise KeyError(f"unknown corpus {self.corpus!r}; valid corpora: {CORPORA.names()}")
         bad = [m for m in self.features if m not in MODALITIES]
         if bad: raise ValueError(f"unknown modality {bad}; features keys must be among {MODALITIES}")
         if not self.features: raise ValueError("an experiment needs at least one feature spec")
@@ -80,67 +65,6 @@ class Experiment(Settings):
     def features_id(self)->str:
         "The features as one readable string, e.g. `audio:egemaps+text:minilm`."
         return '+'.join(f'{m}:{s}' for m, s in self.features.items())
-
-# %% ../nbs/06_experiments.ipynb #ab059179
-@dataclass
-class FoldData:
-    "What a data builder returns for one fold: anything `Trainer.fit`/`predict` accept."
-    train: Any
-    val: Any
-    test: Any
-
-DATA_BUILDERS: dict[str, Callable] = {}
-
-def register_data_builder(name:str, fn:Callable|None=None):
-    "Register `fn(features, df, fold, task, classes, config) -> FoldData` under a model or view name (usable as a decorator)."
-    def _reg(f): DATA_BUILDERS[name] = f; return f
-    return _reg(fn) if fn is not None else _reg
-
-def get_data_builder(model:str, view:str|None=None)->Callable:
-    "The builder named `view`, else the one registered for `model`, else `vector`."
-    if view is not None:
-        if view not in DATA_BUILDERS: raise KeyError(f"unknown view {view!r}; registered data builders: {sorted(DATA_BUILDERS)}")
-        return DATA_BUILDERS[view]
-    return DATA_BUILDERS.get(model, DATA_BUILDERS['vector'])
-
-def fold_targets(df:pd.DataFrame, task:str, classes:list)->np.ndarray:
-    "Targets of the rows of `df` for `task`: (N,) int64 class ids, (N, C) float32 multi-hot, or float32 scores."
-    if task == 'single_label':
-        if 'y' not in df: raise DataError("the prepared corpus table has no 'y' column; run protocol.prepare(df) first")
-        return df['y'].to_numpy(np.int64)
-    if task == 'multi_label':
-        idx = {c: i for i, c in enumerate(classes)}; Y = np.zeros((len(df), len(classes)), np.float32)
-        for r, (uid, labs) in enumerate(zip(df.index, df['labels'])):
-            for l in labs:
-                if l not in idx: raise DataError(f"label {l!r} is not one of the protocol's classes {list(classes)}", item=uid)
-                Y[r, idx[l]] = 1
-        return Y
-    if task == 'regression': return df['score'].to_numpy(np.float32)
-    raise ValueError(f"unknown task type {task!r}")
-
-def _feature_part(feats, ids:list, sequence:bool):
-    "The features of `ids` (`Features.select` names the first utterance that has none)."
-    sel = feats.select(list(ids))
-    return sel.list() if sequence else sel.array()
-
-@register_data_builder('vector')
-def vector_data(features:dict, df:pd.DataFrame, fold, task:str, classes:list, config=None)->FoldData:
-    "One vector per utterance and modality (sequences mean-pooled over real frames) -> `VectorDataset`s."
-    from mmser_nb.trainer import VectorDataset
-    def part(ids):
-        ids = list(ids)
-        return VectorDataset({m: _feature_part(f, ids, False) for m, f in features.items()}, fold_targets(df.loc[ids], task, classes), ids, task=task)
-    return FoldData(part(fold.train_ids), part(fold.val_ids), part(fold.test_ids))
-
-@register_data_builder('sequence')
-def sequence_data(features:dict, df:pd.DataFrame, fold, task:str, classes:list, config=None)->FoldData:
-    "Padded sequences with frame masks (vector features become length-1 sequences) -> `SequenceDataset`s."
-    from mmser_nb.trainer import SequenceDataset
-    def part(ids):
-        ids = list(ids)
-        seqs = {m: (_feature_part(f, ids, True) if f.is_sequence else list(_feature_part(f, ids, False)[:, None, :])) for m, f in features.items()}
-        return SequenceDataset(seqs, fold_targets(df.loc[ids], task, classes), ids, task=task)
-    return FoldData(part(fold.train_ids), part(fold.val_ids), part(fold.test_ids))
 
 # %% ../nbs/06_experiments.ipynb #f62dfe45
 ID_COLUMNS = ['experiment', 'model', 'protocol', 'features', 'transcript_source', 'fold', 'seed']
@@ -208,25 +132,6 @@ def fit_input_stats(model, features:dict, train_ids:list):
     return model
 
 # %% ../nbs/06_experiments.ipynb #0ae1c51f
-FOLD_CHECKS: list[Callable] = []
-
-def register_fold_check(check:Callable)->Callable:
-    "`check(spec, fold)` raises if features made with `spec` may not be used on `fold` (they learned from its labels)."
-    FOLD_CHECKS.append(check); return check
-
-FOLD_FIELD = '{fold}'
-
-def features_for_fold(features:dict, fold)->dict:
-    "Feature names with `{fold}` replaced by the fold's name: `finetuned=ft/iemocap-{fold}` gives each fold its own encoder."
-    return {m: str(s).replace(FOLD_FIELD, str(fold.name)) for m, s in features.items()}
-
-def check_features_for_folds(features:dict, folds:list):
-    "Run every registered fold check on every modality's spec and fold, before anything is extracted or trained."
-    from mmser_nb.features import get_spec
-    for fold in folds:
-        for spec in map(get_spec, features_for_fold(features, fold).values()):
-            for check in FOLD_CHECKS: check(spec, fold)
-
 def _get_features(df:pd.DataFrame, exp:Experiment, store, progress:bool=True)->dict:
     "Each modality's `Features` for the utterances of `df` (extracted once, then read from the store's cache)."
     from mmser_nb.features import FeatureStore, get_spec
@@ -238,31 +143,19 @@ def _transcript_source(df:pd.DataFrame, ids)->str:
     return '+'.join(sorted(set(df.loc[list(ids), 'text_source'].fillna('none').astype(str))))
 
 def _train_settings(exp:Experiment, seed:int, protocol, out_dir:Path|None, progress:bool):
-    from mmser_nb.trainer import TrainSettings
+    "`TrainSettings` of one run: the protocol's primary metric selects, `exp.train` overrides, the run's seed."
     names = {f.name for f in fields(TrainSettings)}
-    kw = {}
-    if 'select_metric' in names and getattr(protocol, 'primary_metric', None): kw['select_metric'] = protocol.primary_metric
-    if 'progress' in names: kw['progress'] = progress
+    kw = {'progress': progress}
+    if getattr(protocol, 'primary_metric', None): kw['select_metric'] = protocol.primary_metric
     # the trainer writes per-epoch state only when a run must be resumable; otherwise the runner
     # saves the selected model itself (one write per run instead of several per epoch)
-    if exp.train.get('resume') and 'out_dir' in names: kw['out_dir'] = str(out_dir) if out_dir is not None else None
+    if exp.train.get('resume'): kw['out_dir'] = str(out_dir) if out_dir is not None else None
     kw.update({k: v for k, v in exp.train.items() if k != 'out_dir'}); kw['seed'] = seed
     unknown = set(kw) - names
     if unknown: raise ValueError(f"TrainSettings has no field(s) {sorted(unknown)}; fields: {sorted(names)}")
     return TrainSettings(**kw)
 
-def _history(trainer, fit_out)->list:
-    "The per-epoch history (list of dicts) from whatever the trainer exposes."
-    h = getattr(trainer, 'history', None)
-    if h is None and fit_out is not None: h = getattr(fit_out, 'history', fit_out if isinstance(fit_out, (list, pd.DataFrame)) else None)
-    if isinstance(h, pd.DataFrame): h = h.to_dict('records')
-    return [dict(r) for r in h] if h else []
-
-def _best_epoch(trainer, history:list):
-    for k in ('best_epoch',):
-        if getattr(trainer, k, None) is not None: return int(getattr(trainer, k))
-    return None
-
+# %% ../nbs/06_experiments.ipynb #f66fa6e9
 def _np(x):
     if x is None: return None
     if isinstance(x, torch.Tensor): return x.detach().cpu().numpy()
@@ -280,56 +173,75 @@ def torch_threads(n:int|None):
 
 SMALL_MODEL = 2_000_000   # parameters below which training runs on one torch thread
 
-def run_one(exp:Experiment, df:pd.DataFrame, features:dict, protocol, fold, seed:int,
-            out_dir:Path|None=None, progress:bool=False, save_checkpoint:bool=True)->tuple[dict, dict]:
-    "Train and test one fold × seed; returns the results row and the run's artifacts (predictions, history)."
-    from mmser_nb.trainer import Trainer
-    from mmser_nb.metrics import compute_metrics
-    t0 = time.time()
+# %% ../nbs/06_experiments.ipynb #e3910c79
+def predict_split(model:nn.Module,        # a trained model
+                  features:dict,          # modality -> `Features` holding (at least) the fold's utterances
+                  df:pd.DataFrame,        # prepared corpus table indexed by id (`index_by_id`)
+                  fold,                   # a protocol `Fold`, or `predict_fold(ids)`
+                  task:str, classes:list,
+                  split:str='test',       # 'train', 'val' or 'test'
+                  trainer:Trainer|None=None, # reuse a trainer (its device and settings); default: a plain one
+                  view:str|None=None,     # override the model's view
+                 )->Predictions:
+    "Predictions of `model` on one split of `fold`, built by the model's own view."
+    if split not in ('train', 'val', 'test'): raise ValueError(f"unknown split {split!r}; expected 'train', 'val' or 'test'")
+    data = getattr(fold_data(model, features, df, fold, task, classes, view=view), split)
+    trainer = trainer or Trainer(model, TrainSettings(progress=False), task=task, classes=list(classes))
+    return trainer.predict(data)
+
+# %% ../nbs/06_experiments.ipynb #95daf66e
+def _fit_run(exp:Experiment, df:pd.DataFrame, features:dict, protocol, fold, seed:int, settings:TrainSettings):
+    "Build, train (selecting on validation) and test one run; returns (model, trainer, test predictions)."
     torch.manual_seed(seed); np.random.seed(seed)
     dims = {m: int(f.dim) for m, f in features.items()}
     model = build_model(exp.model, model_config_for(exp, dims, len(protocol.classes), protocol.task))
     fit_input_stats(model, features, list(fold.train_ids))
-    data = get_data_builder(exp.model, exp.view)(features, df, fold, protocol.task, list(protocol.classes), config=model.config)
-    run = _run_name(fold.name, seed)
-    settings = _train_settings(exp, seed, protocol, (out_dir/'trainer'/run) if out_dir else None, False)   # one bar over runs, not per epoch
+    data = fold_data(model, features, df, fold, protocol.task, list(protocol.classes), view=exp.view)
     trainer = Trainer(model, settings, task=protocol.task, classes=list(protocol.classes))
-    # small models lose more to thread synchronisation than they gain from it (8x on a busy 2-core box)
     small = sum(p.numel() for p in model.parameters()) < SMALL_MODEL and trainer.device.type == 'cpu'
     with torch_threads(1 if small else None):
-        fit_out = trainer.fit(data.train, data.val)
+        trainer.fit(data.train, data.val)
         pred = trainer.predict(data.test)
+    return trainer.model, trainer, pred
+
+# %% ../nbs/06_experiments.ipynb #adda0a57
+def _save_run(out_dir:Path, run:str, row:dict, art:dict, exp:Experiment, settings:TrainSettings, metrics:dict, protocol, fold, seed:int, save_checkpoint:bool):
+    "Write one run's JSON (row, configs, history, test predictions), its test embeddings and its selected model."
+    atomic_save_json({'row': row, 'experiment': exp.to_dict(), 'model_config': art['model'].config.to_dict(),
+                      'train_settings': dataclasses.asdict(settings), 'history': art['history'],
+                      'metrics': {k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in metrics.items()},
+                      'test': {'ids': art['ids'], 'y_true': art['y_true'].tolist(), 'y_pred': art['y_pred'].tolist(),
+                               'scores': art['scores'].tolist()}}, out_dir/'runs'/f'{run}.json')
+    if art['embeddings'] is not None:
+        with atomic_write(out_dir/'runs'/f'{run}.npz') as f: np.savez_compressed(f, ids=np.array(art['ids']), embeddings=art['embeddings'])
+    if save_checkpoint:
+        save_pretrained(art['model'], out_dir/'checkpoints'/run, extra={'mmser': {
+            'classes': list(protocol.classes), 'task': protocol.task, 'protocol': protocol.id, 'features': dict(exp.features),
+            'experiment': exp.name, 'fold': fold.name, 'seed': seed, 'metrics': _scalar_metrics(metrics)}})
+
+# %% ../nbs/06_experiments.ipynb #e93b21ee
+def run_one(exp:Experiment, df:pd.DataFrame, features:dict, protocol, fold, seed:int,
+            out_dir:Path|None=None, progress:bool=False, save_checkpoint:bool=True)->tuple[dict, dict]:
+    "Train and test one fold × seed; returns the results row and the run's artifacts (predictions, history)."
+    t0, run = time.time(), _run_name(fold.name, seed)
+    settings = _train_settings(exp, seed, protocol, (out_dir/'trainer'/run) if out_dir else None, False)   # one bar over runs, not per epoch
+    model, trainer, pred = _fit_run(exp, df, features, protocol, fold, seed, settings)
     y_true, scores = _np(pred.labels), _np(pred.scores)
     kind = {'regression_kind': protocol.regression_kind} if getattr(protocol, 'regression_kind', None) else {}
     metrics = compute_metrics(protocol.task, y_true, scores, classes=list(protocol.classes), **kind)
-    history = _history(trainer, fit_out)
+    history = trainer.history.to_dict('records')
     row = {'experiment': exp.name, 'model': exp.model, 'protocol': protocol.id, 'features': exp.features_id,
            'transcript_source': _transcript_source(df, fold.test_ids), 'fold': fold.name, 'seed': seed,
            'n_train': len(fold.train_ids), 'n_val': len(fold.val_ids), 'n_test': len(fold.test_ids),
-           'best_epoch': _best_epoch(trainer, history), 'train_seconds': round(time.time() - t0, 2),
+           'best_epoch': None if trainer.best_epoch is None else int(trainer.best_epoch), 'train_seconds': round(time.time() - t0, 2),
            **_scalar_metrics(metrics)}
     art = {'run': run, 'ids': list(pred.ids), 'y_true': y_true, 'scores': scores, 'y_pred': _np(pred.preds),
            'embeddings': _np(getattr(pred, 'embeddings', None)), 'history': history, 'classes': list(protocol.classes),
-           'task': protocol.task, 'model': trainer.model if hasattr(trainer, 'model') else model}
-    if out_dir is not None:
-        out_dir = Path(out_dir)
-        atomic_save_json({'row': row, 'experiment': exp.to_dict(), 'model_config': art['model'].config.to_dict(),
-                          'train_settings': dataclasses.asdict(settings), 'history': history,
-                          'metrics': {k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in metrics.items()},
-                          'test': {'ids': art['ids'], 'y_true': y_true.tolist(), 'y_pred': art['y_pred'].tolist(),
-                                   'scores': scores.tolist()}}, out_dir/'runs'/f'{run}.json')
-        if art['embeddings'] is not None:
-            with atomic_write(out_dir/'runs'/f'{run}.npz') as f: np.savez_compressed(f, ids=np.array(art['ids']), embeddings=art['embeddings'])
-        if save_checkpoint:
-            save_pretrained(art['model'], out_dir/'checkpoints'/run, extra={'mmser': {
-                'classes': list(protocol.classes), 'task': protocol.task, 'protocol': protocol.id, 'features': dict(exp.features),
-                'experiment': exp.name, 'fold': fold.name, 'seed': seed, 'metrics': _scalar_metrics(metrics)}})
+           'task': protocol.task, 'model': model}
+    if out_dir is not None: _save_run(Path(out_dir), run, row, art, exp, settings, metrics, protocol, fold, seed, save_checkpoint)
     return row, art
 
-def index_by_id(df:pd.DataFrame)->pd.DataFrame:
-    "A copy of `df` indexed by its `id` column (index unnamed, so `id` stays unambiguous as a column)."
-    out = df.copy(); out.index = pd.Index(df['id'].astype(str).to_numpy()); return out
-
+# %% ../nbs/06_experiments.ipynb #30eac0b0
 def _select_folds(folds:list, names:list|None)->list:
     if names is None: return folds
     have = [f.name for f in folds]
@@ -341,16 +253,26 @@ def write_results(res:Results, out_dir:str|os.PathLike, name:str='results'):
     "Write `res` as `<name>.csv` (all rows) and `<name>.md` (summary + rows), atomically."
     out_dir = Path(out_dir)
     with atomic_write(out_dir/f'{name}.csv', 'w', encoding='utf-8') as f: pd.DataFrame(res).to_csv(f, index=False)
-    md = f"## Summary (mean ± std over folds × seeds, ddof=1)\n\n{_md(res.summary())}\n\n## Runs\n\n{_md(pd.DataFrame(res).round(4))}\n"
+    md = (f"## Summary (mean ± std over folds × seeds, ddof=1)\n\n{res.summary().to_markdown(index=False)}\n\n"
+          f"## Runs\n\n{pd.DataFrame(res).round(4).to_markdown(index=False)}\n")
     with atomic_write(out_dir/f'{name}.md', 'w', encoding='utf-8') as f: f.write(md)
 
-def _md(df:pd.DataFrame)->str:
-    "A GitHub-flavoured Markdown table (no `tabulate` dependency)."
-    cols = list(df.columns)
-    rows = ['| ' + ' | '.join(map(str, cols)) + ' |', '|' + '---|' * len(cols)]
-    rows += ['| ' + ' | '.join('' if pd.isna(v) else str(v) for v in r) + ' |' for r in df.itertuples(index=False)]
-    return '\n'.join(rows)
+# %% ../nbs/06_experiments.ipynb #36b870ae
+def _prepare_experiment(exp, df:pd.DataFrame|None):
+    "Check every name, read and prepare the corpus, pick the folds and run the fold checks: all before any feature or training."
+    if isinstance(exp, dict): exp = Experiment.from_dict(exp)
+    elif isinstance(exp, (str, Path)): exp = Experiment.from_yaml(exp)
+    get_model_classes(exp.model)                       # fail on bad names before reading or extracting anything
+    for s in exp.features.values():
+        if FOLD_FIELD not in str(s): get_spec(s)       # per-fold names are checked once the folds are known
+    protocol = get_protocol(exp.protocol, **exp.protocol_kw)
+    if df is None: df = load_corpus(exp.corpus, exp.data_dir, **exp.corpus_kw)
+    df = index_by_id(protocol.prepare(df))
+    folds = _select_folds(protocol.folds(df), exp.folds)
+    check_features_for_folds(exp.features, folds)      # e.g. a fine-tuned encoder that saw a fold's test labels
+    return exp, protocol, df, folds
 
+# %% ../nbs/06_experiments.ipynb #fd62b898
 def run_experiment(exp:Experiment|dict|str,     # the experiment (or its dict / YAML)
                    store=None,                  # a `FeatureStore` (default: the cache folder's)
                    out_dir:str|os.PathLike|None=None, # where to write results, runs and checkpoints (None: nothing written)
@@ -359,39 +281,23 @@ def run_experiment(exp:Experiment|dict|str,     # the experiment (or its dict / 
                    save_checkpoints:bool=True,  # keep each run's selected model under `checkpoints/`
                   )->Results:
     "Run `exp` over its protocol's folds × seeds; return one row per run (and write them to `out_dir`)."
-    from mmser_nb.protocols import get_protocol
-    if isinstance(exp, dict): exp = Experiment.from_dict(exp)
-    elif isinstance(exp, (str, Path)): exp = Experiment.from_yaml(exp)
-    from mmser_nb.features import get_spec
-    get_model_classes(exp.model)                       # fail on bad names before reading or extracting anything
+    exp, protocol, df, folds = _prepare_experiment(exp, df)
     per_fold = any(FOLD_FIELD in str(s) for s in exp.features.values())
-    for s in exp.features.values():
-        if FOLD_FIELD not in str(s): get_spec(s)       # per-fold names are checked once the folds are known
-    protocol = get_protocol(exp.protocol, **exp.protocol_kw)
-    if df is None: df = load_corpus(exp.corpus, exp.data_dir, **exp.corpus_kw)
-    df = protocol.prepare(df)
-    df = index_by_id(df)
-    folds = _select_folds(protocol.folds(df), exp.folds)
-    check_features_for_folds(exp.features, folds)      # e.g. a fine-tuned encoder that saw a fold's test labels
-    features = None if per_fold else _get_features(df, exp, store, progress)
+    features, features_fold = (None, None) if per_fold else (_get_features(df, exp, store, progress), None)
     out_dir = Path(out_dir) if out_dir is not None else None
     if out_dir is not None: exp.to_yaml(out_dir/'experiment.yaml')
-    rows, arts = [], []
-    jobs = [(f, s) for f in folds for s in exp.seeds]
-    from tqdm.auto import tqdm
-    bar = tqdm(jobs, desc=exp.name, disable=not progress, leave=False)
+    rows, arts, pm = [], [], getattr(protocol, 'primary_metric', None)
+    bar = tqdm([(f, s) for f in folds for s in exp.seeds], desc=exp.name, disable=not progress, leave=False)
     for fold, seed in bar:
         run_exp = exp
         if per_fold:                                   # this fold's own features (e.g. its own fine-tuned encoder)
             run_exp = dataclasses.replace(exp, features=features_for_fold(exp.features, fold))
-            if features is None or features_fold != fold.name:
-                features, features_fold = _get_features(df, run_exp, store, progress), fold.name
+            if features_fold != fold.name: features, features_fold = _get_features(df, run_exp, store, progress), fold.name
         row, art = run_one(run_exp, df, features, protocol, fold, seed, out_dir, progress=progress, save_checkpoint=save_checkpoints)
         row['features'] = exp.features_id              # one system per row group: the per-fold template names it
         rows.append(row); arts.append(art)
-        pm = getattr(protocol, 'primary_metric', None)
         if pm in row: bar.set_postfix({pm: f"{np.mean([r[pm] for r in rows]):.4f}"})
-    res = Results(rows); res.runs = arts; res.primary_metric = getattr(protocol, 'primary_metric', None)
+    res = Results(rows); res.runs = arts; res.primary_metric = pm
     if out_dir is not None: write_results(res, out_dir)
     return res
 
@@ -421,31 +327,6 @@ def run_many(exps:list,                          # experiments (or dicts / YAML)
                                          progress=progress, df=df, save_checkpoints=save_checkpoints) for e in exps])
     if out_dir is not None: write_results(res, out_dir, 'comparison')
     return res
-
-# %% ../nbs/06_experiments.ipynb #c01d5c96
-def paired_test(results_a:pd.DataFrame, results_b:pd.DataFrame, metric:str)->dict:
-    "Paired t-test and Wilcoxon signed-rank test of `metric`, system A vs B, matched on (fold, seed)."
-    from scipy import stats
-    for r, n in ((results_a, 'results_a'), (results_b, 'results_b')):
-        if metric not in r.columns: raise KeyError(f"{n} has no metric column {metric!r}; columns: {list(r.columns)}")
-        if r.duplicated(['fold', 'seed']).any(): raise ValueError(f"{n} has several rows per (fold, seed): select one system first")
-    key = lambda r: set(zip(r['fold'].astype(str), r['seed']))
-    if key(results_a) != key(results_b):
-        raise ValueError(f"the two systems were not run on the same folds × seeds: only in A {sorted(key(results_a) - key(results_b))}, "
-                         f"only in B {sorted(key(results_b) - key(results_a))}")
-    m = pd.DataFrame(results_a).assign(fold=lambda d: d.fold.astype(str)).merge(
-        pd.DataFrame(results_b).assign(fold=lambda d: d.fold.astype(str)), on=['fold', 'seed'], suffixes=('_a', '_b'))
-    a, b = m[f'{metric}_a'].to_numpy(float), m[f'{metric}_b'].to_numpy(float)
-    d = a - b
-    out = {'metric': metric, 'n_pairs': len(d), 'mean_a': a.mean(), 'mean_b': b.mean(), 'mean_diff': d.mean(),
-           'test': 'paired t-test (scipy.stats.ttest_rel, two-sided) and Wilcoxon signed-rank (scipy.stats.wilcoxon, two-sided)'}
-    if len(d) < 2: raise ValueError(f"a paired test needs at least 2 paired runs, got {len(d)}")
-    if np.allclose(d, 0):   # identical systems: no evidence of a difference (scipy would return NaN or raise)
-        out.update(t_statistic=0.0, t_pvalue=1.0, wilcoxon_statistic=0.0, wilcoxon_pvalue=1.0); return out
-    t = stats.ttest_rel(a, b)
-    w = stats.wilcoxon(a, b)
-    out.update(t_statistic=float(t.statistic), t_pvalue=float(t.pvalue), wilcoxon_statistic=float(w.statistic), wilcoxon_pvalue=float(w.pvalue))
-    return out
 
 # %% ../nbs/06_experiments.ipynb #e00f2f94
 def _systems(res:Results)->dict:
@@ -478,6 +359,7 @@ def plot_confusion_matrices(res:Results, normalize:str='true'):
         ax.set(title=name, xlabel='predicted', ylabel='true' if ax is axes[0, 0] else '')
     fig.tight_layout(); return fig
 
+# %% ../nbs/06_experiments.ipynb #1e62a9ce
 def per_class_f1(res:Results)->pd.DataFrame:
     "Long table: system, fold, seed, class, f1 (single-label runs)."
     from sklearn.metrics import f1_score
@@ -488,6 +370,7 @@ def per_class_f1(res:Results)->pd.DataFrame:
         rows += [{'system': res['experiment'].iloc[i], 'fold': res['fold'].iloc[i], 'seed': res['seed'].iloc[i], 'class': c, 'f1': float(v)} for c, v in zip(C, f)]
     return pd.DataFrame(rows)
 
+# %% ../nbs/06_experiments.ipynb #70d2ab92
 def plot_per_class_f1(res:Results):
     "Bars of per-class F1 (mean ± std over runs), one colour per system."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -497,6 +380,7 @@ def plot_per_class_f1(res:Results):
     ax.set(ylim=(0, 1), ylabel='F1 (test)', xlabel=''); sns.move_legend(ax, 'upper left', bbox_to_anchor=(1, 1), fontsize=8)
     fig.tight_layout(); return fig
 
+# %% ../nbs/06_experiments.ipynb #7cb34446
 def learning_curves(res:Results)->pd.DataFrame:
     "Long table of the trainer histories: system, fold, seed, epoch, quantity, value."
     _check_runs(res); rows = []
@@ -508,6 +392,7 @@ def learning_curves(res:Results)->pd.DataFrame:
                              'epoch': h.get('epoch', e), 'quantity': k, 'value': float(v)})
     return pd.DataFrame(rows, columns=['system', 'fold', 'seed', 'epoch', 'quantity', 'value'])
 
+# %% ../nbs/06_experiments.ipynb #0f9118d5
 def plot_learning_curves(res:Results, quantities:list|None=None):
     "Training/validation loss and the validation selection metric per epoch (mean ± std band over runs), one colour per system."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -522,6 +407,7 @@ def plot_learning_curves(res:Results, quantities:list|None=None):
     if axes[0, -1].get_legend(): sns.move_legend(axes[0, -1], 'upper left', bbox_to_anchor=(1, 1), fontsize=8)
     fig.tight_layout(); return fig
 
+# %% ../nbs/06_experiments.ipynb #e8d000e6
 def embedding_2d(emb:np.ndarray, method:str='pca', seed:int=0)->np.ndarray:
     "Project `(N, E)` embeddings to `(N, 2)` with PCA or t-SNE (scikit-learn)."
     emb = np.asarray(emb, np.float32)
@@ -533,6 +419,7 @@ def embedding_2d(emb:np.ndarray, method:str='pca', seed:int=0)->np.ndarray:
         return TSNE(2, perplexity=min(30, max(2, (len(emb) - 1) // 3)), init='pca', random_state=seed).fit_transform(emb)
     raise ValueError(f"unknown projection {method!r}; expected 'pca' or 'tsne'")
 
+# %% ../nbs/06_experiments.ipynb #65cbda00
 def plot_embeddings(res:Results, method:str='pca', run:int|None=None):
     "2-D map of the test-utterance embeddings of one run per system (the first, or row `run`), coloured by true label."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -549,6 +436,7 @@ def plot_embeddings(res:Results, method:str='pca', run:int|None=None):
     if axes[0, -1].get_legend(): sns.move_legend(axes[0, -1], 'upper left', bbox_to_anchor=(1, 1), fontsize=8)
     fig.tight_layout(); return fig
 
+# %% ../nbs/06_experiments.ipynb #2e35edd8
 def plot_summary(res:Results, metrics:list|None=None):
     "Mean ± std of a few headline metrics per system (points = runs)."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -559,6 +447,7 @@ def plot_summary(res:Results, metrics:list|None=None):
     ax.set(ylim=(0, 1), xlabel='', ylabel='test'); sns.move_legend(ax, 'upper left', bbox_to_anchor=(1, 1), fontsize=8)
     fig.tight_layout(); return fig
 
+# %% ../nbs/06_experiments.ipynb #a9fb2274
 def save_reports(res:Results, out_dir:str|os.PathLike, embedding_method:str='pca')->dict:
     "Write the report figures as PNGs into `out_dir` (atomically); returns {name: path}."
     import matplotlib.pyplot as plt

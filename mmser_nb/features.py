@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_features.ipynb #234f9017
 from __future__ import annotations
-import os, re, json, math, hashlib, pickle, dataclasses, warnings
+import os, re, json, math, pickle, dataclasses, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -12,7 +12,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 from fastcore.basics import patch
-from .core import DataError, MODALITIES, cache_dir, atomic_write, atomic_save_json, require
+from .core import (DataError, MODALITIES, Registry, cache_dir, atomic_write, atomic_save_json, require,
+                           hash_text, new_hash, masked_mean)
 from .audio import load_audio
 
 # %% auto #0
@@ -83,10 +84,10 @@ class FeatureSpec:
     def hash(self)->str:
         "Content hash of every setting and the feature-format version (hex sha256)."
         blob = json.dumps({**self.to_dict(), 'format': FEATURE_FORMAT_VERSION}, sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()
+        return hash_text(blob)
 
 # %% ../nbs/00_features.ipynb #be0a5351
-ENCODERS: dict[str, Callable] = {}
+ENCODERS = Registry('encoder')
 
 class Encoder:
     "Base class: `prepare` one item (audio at `self.sr`, or its transcript), `encode` a list of prepared inputs."
@@ -124,25 +125,15 @@ def register_encoder(name:str,              # the name specs use in `encoder=`
                     ):
     "Register an encoder under `name` (usable as a decorator); a later registration replaces an earlier one."
     def _reg(f):
-        ENCODERS[name] = (lambda spec: _Wrapped(spec, fn=f)) if plain else f
+        ENCODERS.register(name, (lambda spec: _Wrapped(spec, fn=f)) if plain else f)
         return f
     return _reg(fn_or_class) if fn_or_class is not None else _reg
 
-def list_encoders()->list[str]: return sorted(ENCODERS)
-
-# Encoders and text sources that live in later chapters, imported on first use so that a spec
-# naming them works without the user importing those modules by hand.
-_PROVIDERS = {'hf-vision': 'mmser_nb.vision', 'asr': 'mmser_nb.transcripts'}
-
-def _import_provider(name:str):
-    import importlib
-    if name in _PROVIDERS: importlib.import_module(_PROVIDERS[name])
+def list_encoders()->list[str]: return ENCODERS.names()
 
 def build_encoder(spec:FeatureSpec)->Encoder:
     "Instantiate the encoder `spec.encoder` for `spec`."
-    if spec.encoder not in ENCODERS: _import_provider(spec.encoder)
-    if spec.encoder not in ENCODERS: raise KeyError(f"unknown encoder {spec.encoder!r}; registered: {list_encoders()}")
-    obj = ENCODERS[spec.encoder](spec)
+    obj = ENCODERS[spec.encoder](spec)       # encoders of later chapters (ASR, vision) are found too
     return obj if isinstance(obj, Encoder) else _Wrapped(spec, obj=obj)
 
 # %% ../nbs/00_features.ipynb #813abf67
@@ -182,12 +173,10 @@ register_encoder('egemaps', OpenSmileEncoder); register_encoder('compare', ComPa
 
 # %% ../nbs/00_features.ipynb #ca52340b
 def mel_filterbank(sr:int, n_fft:int, n_mels:int, fmin:float=0., fmax:float|None=None)->np.ndarray:
-    "(n_mels, n_fft//2+1) triangular filters on the HTK mel scale."
-    hz2mel = lambda f: 2595*np.log10(1 + f/700); mel2hz = lambda m: 700*(10**(m/2595) - 1)
-    pts = mel2hz(np.linspace(hz2mel(fmin), hz2mel(fmax or sr/2), n_mels + 2))
-    f = np.linspace(0, sr/2, n_fft//2 + 1)
-    lo, c, hi = pts[:-2, None], pts[1:-1, None], pts[2:, None]
-    return np.maximum(0, np.minimum((f - lo)/(c - lo), (hi - f)/(hi - c))).astype(np.float32)
+    "(n_mels, n_fft//2+1) triangular filters on the HTK mel scale, unnormalised (`transformers.audio_utils.mel_filter_bank`)."
+    from transformers.audio_utils import mel_filter_bank
+    return mel_filter_bank(num_frequency_bins=n_fft//2 + 1, num_mel_filters=n_mels, min_frequency=fmin, max_frequency=fmax or sr/2,
+                           sampling_rate=sr, norm=None, mel_scale='htk').T.astype(np.float32)
 
 def log_mel(x:np.ndarray, sr:int=16000, n_mels:int=64, win_ms:float=25., hop_ms:float=10.)->np.ndarray:
     "(T, n_mels) log-mel frames of a mono signal; T = 1 + (n - win) // hop."
@@ -236,11 +225,6 @@ class WhisperCT2Encoder(Encoder):
 register_encoder('whisper', WhisperCT2Encoder)
 
 # %% ../nbs/00_features.ipynb #4ba73a17
-def _masked_mean(h:torch.Tensor, m:torch.Tensor)->torch.Tensor:
-    "(B,T,D), (B,T) bool -> (B,D) mean over real positions."
-    m = m.to(h.dtype)[..., None]
-    return (h*m).sum(1) / m.sum(1).clamp_min(1)
-
 def _select_layer(out, layer):
     "last_hidden_state, one hidden state, or the mean of several."
     if layer is None: return out.last_hidden_state
@@ -343,7 +327,7 @@ class HFTextEncoder(Encoder):
                 if getattr(out, 'pooler_output', None) is None: raise ValueError(f"{type(self.model).__name__} has no pooler output")
                 v = out.pooler_output
             elif p == 'cls': v = h[:, 0]
-            elif p == 'mean': v = _masked_mean(h, m)
+            elif p == 'mean': v = masked_mean(h, m)
             for r,i in enumerate(idx): res[i] = (h[r, m[r]] if p == 'frames' else v[r]).float().numpy()
         return res
 register_encoder('hf-text', HFTextEncoder)
@@ -395,17 +379,17 @@ class GloveEncoder(Encoder):
 register_encoder('glove', GloveEncoder)
 
 # %% ../nbs/00_features.ipynb #52f60b3d
-SPECS: dict[str, FeatureSpec] = {}
+SPECS = Registry('feature spec')
 
 def register_spec(name:str, spec:FeatureSpec)->FeatureSpec:
     "Make `spec` available as `get_spec(name)`."
-    SPECS[name] = spec; return spec
+    return SPECS.register(name, spec)
 
-SPEC_RESOLVERS: dict[str, Callable] = {}
+SPEC_RESOLVERS = Registry('feature spec resolver')
 
 def register_spec_resolver(prefix:str, resolve:Callable)->Callable:
     "Make `get_spec('PREFIX=ARG')` return `resolve(ARG)`: specs that name a file, such as a fine-tuned encoder's folder."
-    SPEC_RESOLVERS[prefix] = resolve; return resolve
+    return SPEC_RESOLVERS.register(prefix, resolve)
 
 def get_spec(name:str|FeatureSpec, text_source:str|None=None, **options)->FeatureSpec:
     "The named setting (or `name` itself if it is a spec, or `PREFIX=ARG` for a registered resolver), with option overrides and a transcript source."
@@ -413,15 +397,12 @@ def get_spec(name:str|FeatureSpec, text_source:str|None=None, **options)->Featur
     elif name in SPECS: spec = SPECS[name]
     elif '=' in str(name):
         prefix, _, arg = str(name).partition('=')
-        if prefix not in SPEC_RESOLVERS:
-            hint = " (import mmser_nb.finetune first)" if prefix == 'finetuned' else ''
-            raise KeyError(f"unknown feature spec resolver {prefix!r} in {name!r}{hint}; registered: {sorted(SPEC_RESOLVERS)}")
-        spec = SPEC_RESOLVERS[prefix](arg)
-    else: raise KeyError(f"unknown feature spec {name!r}; named specs: {list_specs()} (or PREFIX=ARG with PREFIX in {sorted(SPEC_RESOLVERS)})")
+        spec = SPEC_RESOLVERS[prefix](arg)   # e.g. 'finetuned=PATH' (registered by the fine-tuning chapter)
+    else: raise KeyError(f"unknown feature spec {name!r}; named specs: {list_specs()} (or PREFIX=ARG with PREFIX in {SPEC_RESOLVERS.names()})")
     if options: spec = spec.replace(options=options)
     return spec.replace(text_source=text_source) if text_source else spec
 
-def list_specs()->list[str]: return sorted(SPECS)
+def list_specs()->list[str]: return SPECS.names()
 
 for _n,_s in {
     'egemaps': FeatureSpec('audio', 'egemaps', 'functionals', options={'feature_set': 'eGeMAPSv02'}),
@@ -499,11 +480,11 @@ class Features:
         return X, M
 
 # %% ../nbs/00_features.ipynb #449ef237
-TEXT_SOURCES: dict[str, Callable] = {}
+TEXT_SOURCES = Registry('text source')
 
 def register_text_source(name:str, fn:Callable):
     "Register `fn(df, source) -> list[str]` as the provider of transcripts for `source` (or every `name:*`)."
-    TEXT_SOURCES[name] = fn; return fn
+    return TEXT_SOURCES.register(name, fn)
 
 def resolve_texts(df, source:str='human')->list[str]:
     "The transcripts of `df`'s rows from `source`."
@@ -511,11 +492,10 @@ def resolve_texts(df, source:str='human')->list[str]:
     if have is not None and (have == source).all() or have is None and source == 'human':
         return ['' if not isinstance(t, str) else t for t in df['text']]
     prefix = source.split(':')[0]
-    if source not in TEXT_SOURCES and prefix not in TEXT_SOURCES: _import_provider(prefix)
     fn = TEXT_SOURCES.get(source) or TEXT_SOURCES.get(prefix)
     if fn is None:
         raise DataError(f"the table's transcripts are from {sorted(set(have)) if have is not None else ['human']}, "
-                        f"the spec asks for {source!r}, and no text source is registered for it; registered: {sorted(TEXT_SOURCES)}")
+                        f"the spec asks for {source!r}, and no text source is registered for it; registered: {TEXT_SOURCES.names()}")
     texts = list(fn(df, source))
     if len(texts) != len(df): raise DataError(f"text source {source!r} returned {len(texts)} transcripts for {len(df)} rows")
     return texts
@@ -523,7 +503,7 @@ def resolve_texts(df, source:str='human')->list[str]:
 # %% ../nbs/00_features.ipynb #be2d8612
 def corpus_fingerprint(df, spec:FeatureSpec, texts:Sequence[str]|None=None)->str:
     "sha256 over ids and each row's input: transcript (text) or path + size + mtime (+ start/end) of the media file."
-    h, n = hashlib.sha256(), len(df)
+    h, n = new_hash('sha256'), len(df)
     col = lambda c: df[c].tolist() if c in df else [None]*n       # column-wise: much faster than row dicts
     paths, starts, ends = col('path'), col('start'), col('end')
     for i,iid in enumerate(df['id'].tolist()):
@@ -594,6 +574,7 @@ class ExtractStats:
     cached: int = 0
     seconds: float = 0.
 
+# %% ../nbs/00_features.ipynb #7f8c123d
 @patch
 def get(self:FeatureStore, df,                 # corpus table: `id` + `path` (audio/vision) or `text` (+ `text_source`)
         spec:FeatureSpec|str,                  # a spec or a name for `get_spec`

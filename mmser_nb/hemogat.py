@@ -14,15 +14,15 @@ from torch_geometric.data import Data, HeteroData
 from torch_geometric.nn import GATConv, HeteroConv
 from torch_geometric.utils import add_self_loops, remove_self_loops, softmax as segment_softmax
 
-from .core import Batch, DataError, ModelConfig, ModelOutput, register_model
+from .core import Batch, DataError, ModelConfig, ModelOutput, register_model, pad_sequences, standardize
+from .gat_kernels import lean_dropout, LeanDropout, SparseGATConv
 from .graphs import (EDGE_TYPES, build_inductive_graph, build_transductive_graph, build_utterance_graph,
                              to_flat)
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'HemoGATConfig', 'hemogat_config', 'lean_dropout', 'LeanDropout', 'CrossModalBlock', 'HeadSpMM',
-           'SparseGATConv', 'GATStack', 'HemoGAT', 'toy_graph', 'subgraph_batch', 'GraphBatches', 'standardize',
-           'standardize_seq', 'pad_sequences', 'hemogat_graphs', 'hemogat_data', 'predict_new', 'hemogat_fold_data',
-           'fit_hemogat']
+__all__ = ['ABLATIONS', 'HemoGATConfig', 'hemogat_config', 'CrossModalBlock', 'GATStack', 'HemoGAT', 'toy_graph',
+           'subgraph_batch', 'GraphBatches', 'standardize_seq', 'hemogat_graphs', 'hemogat_data', 'predict_new',
+           'hemogat_fold_data', 'fit_hemogat']
 
 # %% ../nbs/02_hemogat.ipynb #ee2225b7
 @dataclass
@@ -86,23 +86,13 @@ ABLATIONS = {  # the runner's named ablations (also usable as presets: Experimen
 
 HemoGATConfig.presets.update({k: v for k, v in ABLATIONS.items()})
 
+# %% ../nbs/02_hemogat.ipynb #cac3770f
 def hemogat_config(preset:str|None=None, ablation:str|None=None, **overrides)->HemoGATConfig:
     "A config from an optional preset, an optional named ablation, and overrides (applied in that order)."
     if ablation is not None and ablation not in ABLATIONS: raise KeyError(f"unknown ablation {ablation!r}; ablations: {sorted(ABLATIONS)}")
     base = HemoGATConfig.presets[preset] if preset else {}
     if preset and preset not in HemoGATConfig.presets: raise KeyError(f"no preset {preset!r}")
     return HemoGATConfig.from_dict({**base, **(ABLATIONS[ablation] if ablation else {}), **overrides})
-
-# %% ../nbs/02_hemogat.ipynb #f26863f0
-def lean_dropout(x:torch.Tensor, p:float, training:bool=True)->torch.Tensor:
-    "Dropout that keeps a 1-byte mask for backward (`F.dropout` on CPU keeps a float32 one: 4× the memory)."
-    if not training or p == 0: return x
-    keep = torch.rand_like(x) >= p                                  # bool mask: the only tensor backward needs
-    return (x * keep).mul_(1 / (1 - p))                             # in place on a fresh product: mul keeps no output
-
-class LeanDropout(nn.Dropout):
-    "`nn.Dropout` through `lean_dropout`: same semantics (inverted scaling), a quarter of the saved memory."
-    def forward(self, x): return lean_dropout(x, self.p, self.training)
 
 # %% ../nbs/02_hemogat.ipynb #52c6c72d
 class CrossModalBlock(nn.Module):
@@ -136,84 +126,6 @@ class CrossModalBlock(nn.Module):
         # one key frame and no mask (the official length-1 CMT): same numbers without the query/key projections
         a = self.attend_one_key(kv) if kv.shape[1] == 1 and kv_mask is None else self.attend(q, kv, kv_mask)
         return self.drop(self.ln(self.lin(a) + q))
-
-# %% ../nbs/02_hemogat.ipynb #dafa7483
-warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta')
-
-def _csr(rows:torch.Tensor, cols:torch.Tensor, n_rows:int):
-    "Edges sorted by row: (permutation, crow_indices (n_rows+1,), sorted cols)."
-    perm = torch.argsort(rows, stable=True)
-    crow = torch.zeros(n_rows + 1, dtype=torch.long, device=rows.device)
-    crow[1:] = torch.cumsum(torch.bincount(rows, minlength=n_rows), 0)
-    return perm, crow, cols[perm]
-
-def _csr_t(crow, col, val, shape):
-    return torch.sparse_csr_tensor(crow, col, val, size=shape, check_invariants=False)   # built sorted here: checks are waste
-
-def _head_csr(rows:torch.Tensor, cols:torch.Tensor, n_rows:int, H:int):
-    """All heads' matrices in one CSR, interleaved: A_h[i, j] is entry (i·H + h, j·H + h) of an (n_rows·H, ·) matrix,
-    which multiplies x viewed as (N·H, C) with no head copied out. Returns (where each stored value sits in the
-    row-major (E, H) attention array, crow (n_rows·H + 1,), col)."""
-    p, crow, col = _csr(rows, cols, n_rows)
-    cnt = (crow[1:] - crow[:-1]).repeat_interleave(H)                  # (n_rows·H,) entries of each big row
-    crow_h = torch.zeros(n_rows*H + 1, dtype=torch.long, device=rows.device); crow_h[1:] = torch.cumsum(cnt, 0)
-    r = torch.repeat_interleave(torch.arange(n_rows*H, device=rows.device), cnt)   # the big row of each stored value
-    j = crow[r // H] + torch.arange(len(r), device=rows.device) - crow_h[r]        # its position in the per-node CSR
-    return p[j]*H + r % H, crow_h, col[j]*H + r % H
-
-class HeadSpMM(torch.autograd.Function):
-    "out[i, h] = Σ_{e: dst_e = i} α[e, h] · x[src_e, h] as one CSR × dense product for all heads; never builds (E, H, C)."
-    @staticmethod
-    def forward(ctx, alpha, x, src, dst, n_dst:int):   # alpha (E, H), x (N, H, C) -> (n_dst·H, C): view it as (n_dst, H, C)
-        E, H = alpha.shape; N, _, C = x.shape
-        # one compute dtype for both operands (autocast can hand us bf16 x with fp32 α); CPU CSR kernels: fp32/fp64 only
-        dt = x.dtype if x.is_cuda else torch.promote_types(torch.promote_types(x.dtype, alpha.dtype), torch.float32)
-        at, crow, col = _head_csr(dst, src, n_dst, H)
-        with torch.autocast(x.device.type, enabled=False):           # autocast would recast the product to bf16/fp16
-            out = _csr_t(crow, col, alpha.reshape(-1)[at].to(dt), (n_dst*H, N*H)) @ x.to(dt).reshape(N*H, C)   # (n_dst·H, C)
-        ctx.save_for_backward(alpha, x, src, dst, at, crow, col); ctx.n_dst, ctx.dt = n_dst, dt
-        return out.to(x.dtype)         # 2-d: a view made in here could not be changed in place by the caller (the bias add)
-
-    @staticmethod
-    def backward(ctx, g):                                              # g (n_dst·H, C)
-        alpha, x, src, dst, at, crow, col = ctx.saved_tensors
-        n_dst, dt, (E, H), (N, _, C) = ctx.n_dst, ctx.dt, alpha.shape, x.shape
-        g, xd = g.to(dt).contiguous(), x.to(dt).reshape(N*H, C); da = dx = None
-        with torch.autocast(x.device.type, enabled=False):
-            if ctx.needs_input_grad[0]:                                # dα_e,h = <g[dst_e, h], x[src_e, h]>, at the stored positions only
-                pattern = _csr_t(crow, col, g.new_zeros(len(col)), (n_dst*H, N*H))
-                da = g.new_empty(E*H); da[at] = torch.sparse.sampled_addmm(pattern, g, xd.t(), beta=0.).values()
-                da = da.view(E, H).to(alpha.dtype)
-            if ctx.needs_input_grad[1]:                                # dX = Aᵀ g, the transposed interleaved CSR
-                at_t, crow_t, col_t = _head_csr(src, dst, N, H)
-                dx = (_csr_t(crow_t, col_t, alpha.reshape(-1)[at_t].to(dt), (N*H, n_dst*H)) @ g).view(N, H, C).to(x.dtype)
-        return da, dx, None, None, None
-
-class SparseGATConv(GATConv):
-    "`GATConv` with the same parameters and numbers, aggregating by per-head CSR products instead of (E, H, C) messages."
-    def forward(self, x, edge_index, edge_attr=None, size=None, return_attention_weights=None):
-        if (not isinstance(x, torch.Tensor) or self.lin is None or self.res is not None or return_attention_weights is not None
-                or not isinstance(edge_index, torch.Tensor) or edge_index.is_sparse or size is not None):
-            return super().forward(x, edge_index, edge_attr, size, return_attention_weights)   # cases not covered: PyG's path
-        H, C, N = self.heads, self.out_channels, x.size(0)
-        xs = self.lin(x).view(-1, H, C)                                 # (N, H, C)
-        # per-node halves of the logits, a·(W x) = (aᵀW)·x: fold att into W ((2H, in), tiny) instead of two (N, H, C) products
-        w = self.lin.weight.view(H, C, -1)
-        a_src, a_dst = (x @ torch.cat([(w*self.att_src.view(H, C, 1)).sum(1), (w*self.att_dst.view(H, C, 1)).sum(1)]).t()).split(H, 1)
-        if self.add_self_loops:                                         # as GATConv: drop existing self loops, add one per node
-            edge_index, edge_attr = remove_self_loops(edge_index, edge_attr)
-            edge_index, edge_attr = add_self_loops(edge_index, edge_attr, fill_value=self.fill_value, num_nodes=N)
-        src, dst = edge_index                                           # messages flow src -> dst
-        alpha = a_src[src] + a_dst[dst]                                 # (E, H)
-        if edge_attr is not None and self.lin_edge is not None:
-            if edge_attr.dim() == 1: edge_attr = edge_attr.view(-1, 1)
-            alpha = alpha + (self.lin_edge(edge_attr).view(-1, H, C)*self.att_edge).sum(-1)   # edge_dim is tiny (2)
-        alpha = F.leaky_relu(alpha, self.negative_slope)
-        alpha = segment_softmax(alpha, dst, None, N)                   # softmax over each destination's in-edges
-        alpha = F.dropout(alpha, p=self.dropout, training=self.training)
-        out = HeadSpMM.apply(alpha, xs, src, dst, N).view(N, H, C)      # (N, H, C)
-        out = out.view(N, H*C) if self.concat else out.mean(1)
-        return out.add_(self.bias) if self.bias is not None else out   # in place: HeadSpMM does not keep its output
 
 # %% ../nbs/02_hemogat.ipynb #3dd776bb
 def _gat(ni, nf, heads, concat, edge_dim=None, impl='sparse'):
@@ -260,6 +172,7 @@ def _node_store(graph): return graph['utt'] if isinstance(graph, HeteroData) els
 @register_model('hemogat', HemoGATConfig)
 class HemoGAT(nn.Module):
     "HemoGAT over a graph batch: logits for `batch.node_index`."
+    view = 'graph'              # it eats graph batches (`hemogat_fold_data`, registered as the 'graph' view)
     _warned_no_seq = False
     def __init__(self, config:HemoGATConfig):
         super().__init__(); self.config = c = config
@@ -368,6 +281,7 @@ def subgraph_batch(graph, seeds:torch.Tensor, hops:int, fanout:int|None=None, ge
     sub = graph.subgraph({'utt': subset}) if isinstance(graph, HeteroData) else graph.subgraph(subset)
     return sub, mapping
 
+# %% ../nbs/02_hemogat.ipynb #c50c87d7
 class GraphBatches:
     "An iterable of graph `Batch`es over `node_index`: the full graph, or exact `hops`-neighbourhood mini-batches."
     def __init__(self, graph,                    # HeteroData/Data with node features (and `y`)
@@ -406,11 +320,6 @@ class GraphBatches:
 # %% ../nbs/02_hemogat.ipynb #dc27f8a4
 def _sel(x, idx): return None if x is None else np.asarray(x)[idx]
 
-def standardize(x:np.ndarray, ref:np.ndarray)->np.ndarray:
-    "z-score `x` (N, D) with the mean/std of `ref` (the training rows); constant features keep scale 1."
-    mu, sd = ref.mean(0), ref.std(0)
-    return ((x - mu) / np.where(sd > 1e-8, sd, 1.)).astype(np.float32)
-
 def standardize_seq(x:torch.Tensor, mask:torch.Tensor, ref:torch.Tensor, ref_mask:torch.Tensor)->torch.Tensor:
     "z-score padded sequences (N, T, D) with the statistics of the real frames of `ref`; padding stays 0."
     fr = torch.as_tensor(ref)[torch.as_tensor(ref_mask).bool()]                      # (frames, D)
@@ -418,13 +327,7 @@ def standardize_seq(x:torch.Tensor, mask:torch.Tensor, ref:torch.Tensor, ref_mas
     sd = torch.where(sd > 1e-8, sd, torch.ones_like(sd))
     return ((torch.as_tensor(x) - mu) / sd) * torch.as_tensor(mask).unsqueeze(-1)
 
-def pad_sequences(arrays:list)->tuple[torch.Tensor, torch.Tensor]:
-    "A list of (T_i, D) arrays -> padded (N, T, D) float tensor + (N, T) mask (True = real frame)."
-    from torch.nn.utils.rnn import pad_sequence
-    xs = [torch.as_tensor(np.asarray(a, dtype=np.float32)) for a in arrays]
-    lens = torch.tensor([len(a) for a in xs])
-    return pad_sequence(xs, batch_first=True), torch.arange(int(lens.max()))[None] < lens[:, None]
-
+# %% ../nbs/02_hemogat.ipynb #d2ba86f3
 def hemogat_graphs(feats:dict,                 # modality -> (N, D) utterance vectors over all utterances
                    y,                          # (N,) int labels
                    splits:dict,                # split name -> index array into the N utterances; must hold 'train'
@@ -469,6 +372,7 @@ def hemogat_graphs(feats:dict,                 # modality -> (N, D) utterance ve
         out[name] = (gr, torch.arange(len(tr), len(tr) + len(idx)))
     return out
 
+# %% ../nbs/02_hemogat.ipynb #0c840530
 def hemogat_data(feats:dict, y, splits:dict, config:HemoGATConfig, ids=None, meta:dict|None=None, seqs:dict|None=None,
                  batch_size:int|None=None, fanout:int|None=None, seed:int=0, device=None)->dict:
     "split -> `GraphBatches` (flat graphs for edge_types='flat'), ready for `Trainer.fit`/`predict`."
@@ -513,9 +417,9 @@ def predict_new(model:HemoGAT,                # a trained HemoGAT (put in eval m
     with torch.no_grad(): return model(Batch(graph=g, node_index=new).to(dev)).logits.cpu()
 
 # %% ../nbs/02_hemogat.ipynb #ca1cb902
-from .experiments import FoldData, fold_targets, register_data_builder
+from .views import FoldData, fold_targets, register_view
 
-@register_data_builder('hemogat')
+@register_view('graph')
 def hemogat_fold_data(features:dict,          # modality -> `Features` (from the store)
                       df,                     # prepared corpus table indexed by id
                       fold,                   # `Fold(name, train_ids, val_ids, test_ids)`
