@@ -48,18 +48,34 @@ def first_h1(nb)->str|None:
 # ---------------------------------------------------------------------------------------------------------
 # Step 1: nbdev's processing
 
+def _tolerant_procs():
+    "nbdev's default processors, except that a cell `exec_show_docs` cannot run is reported, not fatal."
+    from nbdev.processors import FilterDefaults, exec_show_docs
+    class exec_show_docs_tolerant(exec_show_docs):
+        # nbdev also runs every cell that *contains* an import; such a cell that needs earlier, unexecuted cells
+        # fails under `nbdev_docs` too. Here it is skipped with a warning: `show_doc` needs only the exported code.
+        failed = []
+        def __call__(self, cell):
+            try: super().__call__(cell)
+            except Exception:
+                exc, self.k.exc = self.k.exc, None
+                type(self).failed.append((cell.idx_, f'{type(exc).__name__}: {exc}'[:200]))
+    class Procs(FilterDefaults):
+        def base_procs(self): return [exec_show_docs_tolerant if p is exec_show_docs else p for p in super().base_procs()]
+    return Procs, exec_show_docs_tolerant
+
 def nbdev_process(path:Path):
-    "The notebook after nbdev's docs processors (what `nbdev_docs` hands to Quarto), as a plain dict."
+    "The notebook after nbdev's docs processors (what `nbdev_docs` hands to Quarto) as a dict, and the cells it could not run."
     from execnb.nbio import read_nb, nb2dict
-    from nbdev.processors import FilterDefaults
+    Procs, execp = _tolerant_procs()
     nb = read_nb(path)
     os.environ['IN_TEST'] = '1'          # as nbdev.serve_drv does while processing
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            FilterDefaults()(nb)
+            Procs()(nb)
     finally: del os.environ['IN_TEST']
-    return nb2dict(nb)
+    return nb2dict(nb), list(execp.failed)
 
 # ---------------------------------------------------------------------------------------------------------
 # Step 1b: what Quarto would do with nbdev's output, done for Sphinx
@@ -105,9 +121,16 @@ def _inline_html(text:str)->str:
 
 class Linker:
     "Turns links to the published site and to `NN_name.ipynb` into links between the local pages."
-    def __init__(self, pages:dict, site:str):
+    def __init__(self, pages:dict, site:str, anchors:dict|None=None):
         self.pages, self.site = pages, site.rstrip('/') + '/'
         self.by_html = {p + '.html': p for p in pages.values()}
+        self.anchors = anchors         # page -> ids its headings will have; None = do not check
+
+    def _frag(self, page:str, frag:str)->str:
+        "`frag` if the page will have it; else its nearest parent (`trainer.fit` -> `trainer`, a method documented in its class), else ''."
+        if not frag or self.anchors is None or page not in self.anchors: return frag
+        while frag and frag not in self.anchors[page]: frag = frag.rpartition('.')[0]
+        return frag
 
     def target(self, url:str)->str|None:
         "The local `page.html#frag` for `url`, or None when it is not one of our pages."
@@ -119,6 +142,7 @@ class Linker:
         elif path in self.by_html: page = self.by_html[path]
         elif path == 'reproduce.html': page = 'reproduce'
         else: return None
+        frag = self._frag(page, frag)
         return f'{page}.html' + (f'#{frag}' if frag else '')
 
     def _links(self, text:str)->str:
@@ -154,6 +178,20 @@ class Linker:
             block.append(line)
         flush()
         return '\n'.join(out)
+
+def heading_ids(nb:dict)->set:
+    "Ids the headings of nbdev's processed notebook will have on the page: Quarto's and Sphinx's."
+    ids, texts = set(), []
+    for c in nb['cells']:
+        srcs = [_src(c)] if c['cell_type'] == 'markdown' else \
+               [_src({'source': o['data']['text/markdown']}) for o in c.get('outputs', []) if 'text/markdown' in o.get('data', {})]
+        for src in srcs:
+            fenced = False
+            for line in src.split('\n'):
+                if _re_fence.match(line.lstrip()): fenced = not fenced
+                m = None if fenced else re.match(r'^#{1,6}\s+(.*?)\s*#*\s*$', line)
+                if m: ids |= {pandoc_id(m.group(1)), docutils_id(m.group(1))}
+    return ids
 
 def clean_stream(text:str, stderr:bool)->str:
     "Drop progress-bar lines (tqdm: carriage returns, `42%|`, `it/s]`) and ANSI codes from a stream's text."
@@ -269,6 +307,7 @@ suppress_warnings = ['myst.header', 'mystnb.unknown_mime_type', 'misc.highlighti
 html_theme = 'furo'
 html_title = {project!r}
 html_static_path = ['_static']
+html_favicon = '_static/favicon.svg'
 html_css_files = ['mmser.css']
 html_show_sourcelink = False
 html_copy_source = False
@@ -285,6 +324,9 @@ div.nbdev-anchor { height: 0; }
 div.cell_output table { font-size: 0.9em; }
 div.cell_output img { max-width: 100%; height: auto; }
 '''
+
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#2b5797"/>'
+           '<path d="M3 11 L5.5 5 L8 9 L10.5 5 L13 11" stroke="#fff" stroke-width="1.6" fill="none"/></svg>')
 
 def sphinx_build(src:Path, out:Path, quiet:bool=True, jobs:int=1)->tuple:
     "Run Sphinx (same interpreter, own process); returns (returncode, warnings text)."
@@ -305,45 +347,51 @@ def build(out:Path, quiet:bool=False, keep:Path|None=None, strict:bool=False)->d
     if not nbs: raise SystemExit(f'no notebooks under {cfg.nbs_path}')
     pages = page_names(nbs)
     site = f"{cfg.doc_host.rstrip('/')}{cfg.doc_baseurl}"
-    linker = Linker(pages, site)
-    tmp = Path(tempfile.mkdtemp(prefix='mmser_docs_'))
-    src = tmp/'src'
-    src.mkdir(parents=True)
-    # everything beside the notebooks (pictures, fixtures a page links to), not Quarto's own files
-    for p in (cfg.config_path/cfg.nbs_path).iterdir():
-        if p.name.startswith(('_', '.')) or p.suffix == '.ipynb' or p.name in ('sidebar.yml', 'nbdev.yml', 'styles.css'): continue
-        (shutil.copytree if p.is_dir() else shutil.copy2)(p, src/p.name)
-    failed = []
-    for p in nbs:
-        t = time.time()
-        raw = json.loads(p.read_text(encoding='utf-8'))
-        try: nb = nbdev_process(p)
-        except Exception as e:
-            failed.append(p.name); print(f'{p.name}: nbdev processing failed: {e}', file=sys.stderr); continue
-        title = first_h1(raw) or nb.get('metadata', {}).get('title') or p.stem
-        snb = to_sphinx(nb, title, linker, pages[p.stem])
-        if p.stem == 'index':
-            order = [pages[q.stem] for q in nbs if q.stem != 'index'] + ['reproduce']
-            snb['cells'].append(dict(cell_type='markdown', metadata={},
-                                     source='```{toctree}\n:hidden:\n:maxdepth: 2\n\n' + '\n'.join(order) + '\n```\n'))
-        (src/f'{pages[p.stem]}.ipynb').write_text(json.dumps(snb, indent=1, ensure_ascii=False), encoding='utf-8')
-        if not quiet: print(f'  nbdev processed {p.name:28s} -> {pages[p.stem]}.html  ({time.time()-t:.1f} s)', flush=True)
-    if failed: raise SystemExit(f'nbdev processing failed for {failed}')
-    import reproduce_page
-    (src/'reproduce.md').write_text(reproduce_page.render(ROOT, linker), encoding='utf-8')
-    (src/'_static').mkdir(exist_ok=True); (src/'_static'/'mmser.css').write_text(CSS)
-    (src/'conf.py').write_text(CONF.format(project=cfg.lib_name, author=cfg.author, copyright=cfg.copyright))
-    html_dir = tmp/'html'
-    rc, warns = sphinx_build(src, html_dir, quiet=quiet)
-    if keep: shutil.copytree(src, keep, dirs_exist_ok=True)
-    if rc: raise SystemExit(f'sphinx-build failed (rc {rc}):\n{warns}')
-    if warns.strip(): print(f'Sphinx warnings:\n{warns}', file=sys.stderr)
-    if strict and warns.strip(): raise SystemExit('Sphinx warnings (strict build)')
-    out = Path(out)
-    if out.exists(): shutil.rmtree(out)
-    shutil.copytree(html_dir, out, ignore=shutil.ignore_patterns('.doctrees', '.buildinfo', '_sources'))
-    (out/'.nojekyll').touch()
-    shutil.rmtree(tmp, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix='mmser_docs_') as tmpd:
+        tmp = Path(tmpd)
+        src = tmp/'src'
+        src.mkdir(parents=True)
+        # everything beside the notebooks (pictures, fixtures a page links to), not Quarto's own files
+        for p in (cfg.config_path/cfg.nbs_path).iterdir():
+            if p.name.startswith(('_', '.')) or p.suffix == '.ipynb' or p.name in ('sidebar.yml', 'nbdev.yml', 'styles.css'): continue
+            (shutil.copytree if p.is_dir() else shutil.copy2)(p, src/p.name)
+        failed, done = [], {}
+        for p in nbs:
+            t = time.time()
+            try: nb, skipped = nbdev_process(p)
+            except Exception as e:
+                failed.append(p.name); print(f'{p.name}: nbdev processing failed: {e}', file=sys.stderr); continue
+            for idx, err in skipped:
+                print(f'{p.name}: nbdev could not run cell {idx} for the docs (it mixes imports with code that needs earlier '
+                      f'cells; nbdev_docs would stop here): {err}', file=sys.stderr)
+            done[p] = nb
+            if not quiet: print(f'  nbdev processed {p.name:28s} -> {pages[p.stem]}.html  ({time.time()-t:.1f} s)', flush=True)
+        if failed: raise SystemExit(f'nbdev processing failed for {failed}')
+        linker = Linker(pages, site, anchors={pages[p.stem]: heading_ids(nb) for p, nb in done.items()})
+        for p, nb in done.items():
+            raw = json.loads(p.read_text(encoding='utf-8'))
+            title = first_h1(raw) or nb.get('metadata', {}).get('title') or p.stem
+            snb = to_sphinx(nb, title, linker, pages[p.stem])
+            if p.stem == 'index':
+                order = [pages[q.stem] for q in nbs if q.stem != 'index'] + ['reproduce']
+                snb['cells'].append(dict(cell_type='markdown', metadata={},
+                                         source='```{toctree}\n:hidden:\n:maxdepth: 2\n\n' + '\n'.join(order) + '\n```\n'))
+            (src/f'{pages[p.stem]}.ipynb').write_text(json.dumps(snb, indent=1, ensure_ascii=False), encoding='utf-8')
+        import reproduce_page
+        (src/'reproduce.md').write_text(reproduce_page.render(ROOT, linker), encoding='utf-8')
+        (src/'_static').mkdir(exist_ok=True); (src/'_static'/'mmser.css').write_text(CSS)
+        (src/'_static'/'favicon.svg').write_text(FAVICON)
+        (src/'conf.py').write_text(CONF.format(project=cfg.lib_name, author=cfg.author, copyright=cfg.copyright))
+        html_dir = tmp/'html'
+        rc, warns = sphinx_build(src, html_dir)
+        if keep: shutil.copytree(src, keep, dirs_exist_ok=True)
+        if rc: raise SystemExit(f'sphinx-build failed (rc {rc}):\n{warns}')
+        if warns.strip(): print(f'Sphinx warnings:\n{warns}', file=sys.stderr)
+        if strict and warns.strip(): raise SystemExit('Sphinx warnings (strict build)')
+        out = Path(out)
+        if out.exists(): shutil.rmtree(out)
+        shutil.copytree(html_dir, out, ignore=shutil.ignore_patterns('.doctrees', '.buildinfo', '_sources'))
+        (out/'.nojekyll').touch()
     res = dict(pages=[pages[p.stem] + '.html' for p in nbs] + ['reproduce.html'], warnings=warns, seconds=time.time() - t0)
     if not quiet: print(f'{len(res["pages"])} pages -> {out}/ in {res["seconds"]:.0f} s')
     return res
