@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM, DRIVER = Path('/usr/bin/chromium'), Path('/usr/bin/chromedriver')
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason='needs Debian chromium (apt-get install -y chromium chromium-driver)')
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason='needs Debian chromium (apt-get install -y chromium chromium-driver)')
 sys.path.insert(0, str(ROOT/'tools'))
 
 @pytest.fixture(scope='module')
@@ -74,6 +74,7 @@ def _wait_ready(drv, timeout=30):
     # images that lazy-load or decode late
     drv.execute_script('return Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)))')
 
+@needs_chromium
 def test_site_in_browser(site, server, browser):
     import build_docs
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob('*.html'))
@@ -93,6 +94,8 @@ def test_site_in_browser(site, server, browser):
         for entry in browser.get_log('browser'):
             if entry['level'] == 'SEVERE': problems.append(f"{page}: console error: {entry['message'][:300]}")
         if not info['title'].strip(): problems.append(f'{page}: no <title>')
+        if page == 'reproduce.html' and ('not yet measured' not in info['text'] or 'paper figures measured' not in info['text']):
+            problems.append('reproduce.html: no "not yet measured" marks or no summary line')
         ids[page] = set(info['ids'])
         for im in info['imgs']:
             if not im['ok']: problems.append(f"{page}: broken image {im['src']}")
@@ -102,7 +105,7 @@ def test_site_in_browser(site, server, browser):
             if urlparse(link).netloc == urlparse(server).netloc: wanted.append((page, link))
         if page.removesuffix('.html') in set(names.values()) | {'reproduce'}:
             for bad, what in [(r'^\s*#\|', 'a raw #| directive'), (r'In \[\s*\d*\s*\]:', 'an In [ ]: prompt'),
-                              (r'\d+%\|[█▏▎▍▌▋▊▉ ]*\||it/s\]', 'a progress bar')]:
+                              (r'\d+%\|[^|\n]{0,60}\||\d+/\d+ \[\d\d:\d\d|it/s\]', 'a progress bar')]:
                 m = re.search(bad, info['code'] + '\n' + info['text'], re.M)
                 if m: problems.append(f'{page}: shows {what}: {m.group(0)!r}')
         if page == 'index.html':
@@ -124,13 +127,9 @@ def test_site_in_browser(site, server, browser):
         if frag and path in ids and frag not in ids[path]: problems.append(f'{page}: broken anchor {link}')
     assert not problems, f'{len(problems)} problems:\n' + '\n'.join(sorted(set(problems))[:80])
 
+@needs_chromium
 def test_search_and_screenshots(site, server, browser):
     "The search page finds a chapter's class; screenshots of a model chapter and the reproduction page."
-    browser.get(urljoin(server, 'search.html?q=HemoGATConfig')); _wait_ready(browser)
-    t, n = time.time(), 0
-    while time.time() - t < 20 and not n:
-        n = browser.execute_script("return document.querySelectorAll('#search-results li').length"); time.sleep(0.2)
-    assert n > 0, 'search for HemoGATConfig found nothing'
     out = os.environ.get('DOCS_SCREENSHOT_DIR')
     for page in ('hemogat.html', 'reproduce.html'):
         browser.get(urljoin(server, page)); _wait_ready(browser)
@@ -139,4 +138,32 @@ def test_search_and_screenshots(site, server, browser):
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
             browser.save_screenshot(str(Path(out)/page.replace('.html', '.png')))
+    browser.get(urljoin(server, 'search.html?q=HemoGATConfig')); _wait_ready(browser)
+    t, n = time.time(), 0
+    while time.time() - t < 20 and not n:
+        n = browser.execute_script("return document.querySelectorAll('#search-results li').length"); time.sleep(0.2)
+    assert n > 0, 'search for HemoGATConfig found nothing'
     assert not [e for e in browser.get_log('browser') if e['level'] == 'SEVERE']
+
+def test_results_files_and_reproduction_page(tmp_path):
+    "write_result/read_results round-trip; a matching results file fills a paper figure, else 'not yet measured'."
+    import shutil, reproduce_page
+    sys.path.insert(0, str(ROOT/'benchmarks'))
+    from _results import write_result, read_results, validate
+    root = tmp_path/'proj'; (root/'docs').mkdir(parents=True); (root/'benchmarks'/'results').mkdir(parents=True)
+    shutil.copy(ROOT/'docs'/'paper_figures.yaml', root/'docs')
+    shutil.copy(ROOT/'benchmarks'/'_results.py', root/'benchmarks')
+    page = reproduce_page.render(root)
+    assert '74.9 | *not yet measured*' in page                          # the gated-fusion headline, nothing measured
+    write_result('gated_fusion_iemocap', command='mmser train --config x.yaml', corpus='iemocap', protocol='iemocap4_session2',
+                 model='gated_fusion', metrics={'accuracy': {'mean': 0.7012, 'std': 0.01, 'n': 5}}, out_dir=root/'benchmarks'/'results')
+    recs = read_results(root/'benchmarks'/'results')
+    assert len(recs) == 1 and recs[0]['metrics']['accuracy']['mean'] == 0.7012 and recs[0]['_file'] == 'gated_fusion_iemocap.json'
+    page = reproduce_page.render(root)
+    assert '| 74.9 | **70.1 ± 1.0 (n=5)** `gated_fusion`' in page, page                 # in the paper's units (percent)
+    write_result('other', command='python benchmarks/other.py', corpus='iemocap', protocol='iemocap4_loso5', model='gated_fusion',
+                 metrics={'accuracy': 0.5}, out_dir=root/'benchmarks'/'results')
+    assert 'accuracy 0.500' in reproduce_page.render(root).split('## Our other measured figures')[1]   # another protocol: listed apart
+    for bad in [dict(metrics={}), dict(metrics={'accuracy': float('nan')}), dict(metrics={'accuracy': {'std': 1}})]:
+        with pytest.raises(ValueError): validate({**recs[0], **bad})
+    for p in sorted((ROOT/'benchmarks'/'results').glob('*.json')): validate(json.loads(p.read_text()))   # the committed ones

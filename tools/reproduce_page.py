@@ -31,13 +31,13 @@ def matches(fig:dict, rec:dict)->list:
     if rec.get('model') not in (fig.get('models') or []): return []
     return [m for m in fig['metrics'] if m in rec['metrics']]
 
-def fmt(v, scale:float=1)->str:
+def fmt(v, scale:float=1, n:bool=True)->str:
     "A measured value (fraction, or {mean, std[, n]}) in the paper's units."
     digits = 1 if scale == 100 else 3
     if isinstance(v, dict):
         s = f"{v['mean']*scale:.{digits}f}"
         if 'std' in v: s += f" ± {v['std']*scale:.{digits}f}"
-        if 'n' in v: s += f" (n={v['n']})"
+        if n and 'n' in v: s += f" (n={v['n']})"
         return s
     return f'{v*scale:.{digits}f}'
 
@@ -75,32 +75,43 @@ def render(root:Path=ROOT, linker=None)->str:
         scale = p.get('scale', 1)
         out += [f"## {p['title']}", '', f"Source: {p['source']}.", '']
         if p.get('protocol_note'): out += [f"Protocol: {p['protocol_note']}.", '']
-        out += ['| figure | metric (paper\'s name) | paper | ours | protocol | reproduce |', '|---|---|---|---|---|---|']
+        out += ["| figure | metric (paper's name) | paper | ours | protocol |", '|---|---|---|---|---|']
+        protocols, commands, measured = {}, [], []
         for f in p['figures']:
             recs = [(r, matches(f, r)) for r in results]
             recs = [(r, ms) for r, ms in recs if ms]
-            proto = f"`{f['protocol']}` ({f['corpus']})"
-            if protos is not None and f['protocol'] not in protos: proto += ' *protocol not registered yet*'
-            if f.get('paper_protocol'): proto += ': ' + _cell(f['paper_protocol'])
+            proto = f"`{f['protocol']}`"
+            if f.get('paper_protocol'): protocols.setdefault((f['protocol'], f['corpus']), f['paper_protocol'])
+            else: protocols.setdefault((f['protocol'], f['corpus']), None)
             cmd = _code(f['command'])
             cfg = next((w for w in str(f['command']).split() if w.startswith('configs/')), None)
             if cfg and not (root/cfg).exists(): cmd += ' *(config not in the repository yet)*'
             script = next((w for w in str(f['command']).split() if w.startswith('benchmarks/')), None)
             if script and not (root/script).exists(): cmd += ' *(script not in the repository yet)*'
+            commands.append(f"- {f['name']}: {cmd}")
             first = True
             for m, v in f['metrics'].items():
                 n_fig += 1
                 paper = '—' if v is None else _cell(v)
                 if f.get('note') and first: paper += f" ({_cell(f['note'])})"
-                ours = [f"{fmt(r['metrics'][m], scale)} (`{r['model']}`, `{r['_file']}`)" for r, ms in recs if m in ms]
+                sc = 1 if m.endswith('seconds') else f.get('scale', scale)      # times are not fractions
+                ours = [f"**{fmt(r['metrics'][m], sc)}** `{r['model']}`" for r, ms in recs if m in ms]
                 for r, ms in recs:
-                    if m in ms: used.add(r['_file'])
+                    if m in ms and r['_file'] not in used: used.add(r['_file']); measured.append(r)
                 if ours: n_measured += 1
-                name = f"{m} ({_cell(f.get('paper_names', {}).get(m, m))})"
+                name = m if f.get('paper_names', {}).get(m, m) == m else f"{m} ({_cell(f['paper_names'][m])})"
                 out.append(f"| {_cell(f['name']) if first else ''} | {name} | {paper} | "
-                           f"{'<br>'.join(ours) if ours else '*' + NOT_MEASURED + '*'} | {proto if first else ''} | {cmd if first else ''} |")
+                           f"{'<br>'.join(ours) if ours else '*' + NOT_MEASURED + '*'} | {proto if first else ''} |")
                 first = False
-        out.append('')
+        out += ['', '**Protocols**', '']
+        for (name, corpus), desc in protocols.items():
+            note = ' *(not registered yet)*' if protos is not None and name not in protos else ''
+            out.append(f"- `{name}` ({corpus}){note}" + (f": {desc}" if desc else ''))
+        out += ['', '**Reproduce** (on the licensed corpus)', ''] + commands + ['']
+        if measured:
+            out += ['**Ours, measured by**', '']
+            out += [f"- `{r['model']}`: {_code(r['command'])} ({r['date']}{', ' + r['hardware'] if r.get('hardware') else ''}; "
+                    f"`benchmarks/results/{r['_file']}`)" + (f". {r['notes']}" if r.get('notes') else '') for r in measured] + ['']
     rest = [r for r in results if r['_file'] not in used]
     out += ['## Our other measured figures', '',
             'Results files that match no paper figure (other corpora or protocols, floors and sanity checks).', '',
