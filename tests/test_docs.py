@@ -81,7 +81,7 @@ def test_site_in_browser(site, server, browser):
     nbs = build_docs.discover(ROOT/'nbs'); names = build_docs.page_names(nbs)
     chapters = [names[p.stem] + '.html' for p in nbs]
     for must in chapters + ['reproduce.html', 'index.html']: assert must in pages, f'{must} was not built'
-    problems, ids, wanted = [], {}, []          # wanted: (from page, link) with an internal target
+    problems, ids, dups, wanted = [], {}, {}, []          # wanted: (from page, link) with an internal target
     browser.get_log('browser')
     for page in pages:
         url = urljoin(server, page)
@@ -97,6 +97,7 @@ def test_site_in_browser(site, server, browser):
         if page == 'reproduce.html' and ('not yet measured' not in info['text'] or 'paper figures measured' not in info['text']):
             problems.append('reproduce.html: no "not yet measured" marks or no summary line')
         ids[page] = set(info['ids'])
+        dups[page] = {i for i in ids[page] if info['ids'].count(i) > 1}
         for im in info['imgs']:
             if not im['ok']: problems.append(f"{page}: broken image {im['src']}")
             alt = (im['alt'] or '').strip()
@@ -125,6 +126,7 @@ def test_site_in_browser(site, server, browser):
             except Exception: checked[path] = False
         if not checked[path]: problems.append(f'{page}: broken link {link}'); continue
         if frag and path in ids and frag not in ids[path]: problems.append(f'{page}: broken anchor {link}')
+        elif frag and frag in dups.get(path, ()): problems.append(f'{page}: ambiguous anchor {link} (several elements have that id)')
     assert not problems, f'{len(problems)} problems:\n' + '\n'.join(sorted(set(problems))[:80])
 
 @needs_chromium

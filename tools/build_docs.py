@@ -125,6 +125,7 @@ class Linker:
         self.pages, self.site = pages, site.rstrip('/') + '/'
         self.by_html = {p + '.html': p for p in pages.values()}
         self.anchors = anchors         # page -> ids its headings will have; None = do not check
+        self.seen = set()              # anchors already placed on the page being written
 
     def _frag(self, page:str, frag:str)->str:
         "`frag` if the page will have it; else its nearest parent (`trainer.fit` -> `trainer`, a method documented in its class), else ''."
@@ -159,8 +160,8 @@ class Linker:
                     f'<span class="pre">{html.escape(m.group(0)[1:-1])}</span></code></a>')
         return re.sub(r'(?<![\[\w>])`(\d\w*?)(?:\.ipynb)?`(?!\]|<)', chap, text)
 
-    def markdown(self, text:str, anchors:bool=True)->str:
-        "Rewrite links outside code fences; before a heading whose Quarto id differs from Sphinx's, add that id."
+    def markdown(self, text:str, anchors:bool|str=True)->str:
+        "Rewrite links outside code fences; before a heading whose Quarto id differs from Sphinx's (any heading: 'always'), add that id."
         out, block, fenced = [], [], False
         def flush():
             if block: out.append(self._links('\n'.join(block))); block.clear()
@@ -173,7 +174,8 @@ class Linker:
             if m and anchors:
                 flush()
                 qid, did = pandoc_id(m.group(2)), docutils_id(m.group(2))
-                if qid != did: out.append(f'<div id="{html.escape(qid)}" class="nbdev-anchor"></div>\n')
+                if (qid != did or anchors == 'always') and qid not in self.seen:       # first heading wins, as in pandoc
+                    self.seen.add(qid); out.append(f'<div id="{html.escape(qid)}" class="nbdev-anchor"></div>\n')
                 block.append(line); flush(); continue
             block.append(line)
         flush()
@@ -248,11 +250,24 @@ def showdoc_markdown(md:str, linker:Linker)->str:
     # nbdev puts the source link first, then the heading: keep the heading first so that it opens the section
     m = re.match(r'^(<a class="nbdev-source[^\n]*</a>)\s*\n+(#{1,6} [^\n]*)\n', md)
     if m: md = m.group(2) + '\n\n' + m.group(1) + '\n' + md[m.end():]
-    return linker.markdown(md)
+    return linker.markdown(md, anchors='always')
+
+def own_anchors(page:str)->str:
+    "Give each nbdev anchor its id alone: another element with the same id (the page title `Trainer`, or the heading's\n    own section) is renamed, so `trainer.html#trainer` lands on the documented class as on the Quarto site."
+    mine = set(re.findall(r'<div id="([^"]+)" class="nbdev-anchor">', page))
+    if not mine: return page
+    n = {}
+    def sub(m):
+        q = html.unescape(m.group(2))
+        if q not in mine or m.group(3).startswith(' class="nbdev-anchor"'): return m.group(0)
+        n[q] = n.get(q, 0) + 1
+        return f'{m.group(1)}id="{m.group(2)}-{n[q]}"{m.group(3)}'
+    return re.sub(r'(<[a-z][a-z0-9]*\s(?:[^>]*?\s)?)id="([^"]+)"([^>]*>)', sub, page)
 
 def to_sphinx(nb:dict, title:str, linker:Linker, chapter:str)->dict:
     "nbdev's processed notebook -> the notebook myst-nb renders."
     fm, cells, n_fig = {}, [], 0
+    linker.seen = set()
     for c in nb['cells']:
         if c['cell_type'] == 'raw':
             m = re.match(r'^---\n(.*?)\n---', _src(c).strip(), re.S)
@@ -331,7 +346,7 @@ a.nbdev-source { float: right; font-size: smaller; }
 div.nbdev-anchor { height: 0; }
 div.cell_output table { font-size: 0.9em; }
 div.cell_output img { max-width: 100%; height: auto; }
-article table.docutils td { overflow-wrap: anywhere; }
+article table.docutils td { overflow-wrap: break-word; }
 /* a show_doc signature: the code block right after its source link */
 p:has(> a.nbdev-source) + div.highlight-python { border-left: 3px solid var(--color-brand-primary); }
 '''
@@ -403,6 +418,7 @@ def build(out:Path, quiet:bool=False, keep:Path|None=None, strict:bool=False)->d
         if out.exists(): shutil.rmtree(out)
         shutil.copytree(html_dir, out, ignore=shutil.ignore_patterns('.doctrees', '.buildinfo', '_sources'))
         (out/'.nojekyll').touch()
+        for page in out.glob('*.html'): page.write_text(own_anchors(page.read_text(encoding='utf-8')), encoding='utf-8')
     res = dict(pages=[pages[p.stem] + '.html' for p in nbs] + ['reproduce.html'], warnings=warns, seconds=time.time() - t0)
     if not quiet: print(f'{len(res["pages"])} pages -> {out}/ in {res["seconds"]:.0f} s')
     return res
