@@ -307,7 +307,9 @@ class _AccumulatingOptimizer:
         self.batch += 1
         if self.batch % self.every == 0 or (self.apply_last and self.batch == self.steps_per_epoch):
             self.optimizer.step(); self.n_steps += 1
-    def __getattr__(self, k): return getattr(self.optimizer, k)     # param_groups, state_dict, load_state_dict, …
+    def __getattr__(self, k):                                       # param_groups, state_dict, load_state_dict, …
+        if k == 'optimizer': raise AttributeError(k)                # (not yet set: e.g. during copy)
+        return getattr(self.optimizer, k)
 
 # %% ../nbs/05_e2e_asr.ipynb #aa7e601a
 class GroupedAccumulation(Callback):
