@@ -90,7 +90,7 @@ def subset_name(modalities)->str:
     ms = parse_modalities(modalities)
     return '+'.join(k for k in 'AVT' if SHORT[k] in ms)
 
-# %% ../nbs/03b_cross_self_attention.ipynb #2f0d6fa9
+# %% ../nbs/03b_cross_self_attention.ipynb #b2c01126
 _OFFICIAL = dict(temporal_conv=False, pack_sequences=False, key_padding_mask=False, head_activation=False, standardize=False)
 
 @dataclass
@@ -133,7 +133,7 @@ class SelfCrossConfig(ModelConfig):
         if self.pooling not in ('stats', 'concat'): raise ValueError(f"unknown pooling {self.pooling!r}; expected 'stats' or 'concat'")
         if (2 * self.hidden) % self.n_heads: raise ValueError(f"attention width 2*hidden={2*self.hidden} is not divisible by n_heads={self.n_heads}")
         for m in self.modalities:
-            if self.dim(m) <= 0: raise ValueError(f"modality {m!r} is used but d_{m}={self.dim(m)}")
+            if self.dim(m) <= 0: raise ValueError(f"modality {m!r} is used but d_{m}={self.dim(m)}: set `modalities` to the subset that has features")
 
     def dim(self, m:str)->int: return getattr(self, f'd_{m}')
 
