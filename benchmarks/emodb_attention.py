@@ -1,6 +1,8 @@
 """Audio-only Self and Cross attention fusion (Rajan et al.) on Berlin EmoDB, leave-one-speaker-out.
 
-Audio: 40 MFCC + delta + delta-delta frames (120-d, 25 ms / 10 ms; `mfcc_deltas`) of the 16 kHz signal.
+Audio: 40 MFCC + delta + delta-delta frames (120-d, 25 ms / 10 ms; `mfcc_deltas`) of the 16 kHz signal, after
+cutting the zero padding that this copy of EmoDB (cut or padded to 2.0 s) added at the end; the frame masks carry
+the real lengths.
 Protocol `emodb_loso10`: 10 folds, each testing one speaker; validation = another speaker (from the
 training speakers, per the protocol), used for early stopping and for choosing the epoch. Nothing is
 chosen on test. The standardiser is fitted on each fold's training frames only. Every fold is run with
@@ -26,12 +28,22 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import torch
 
-def mfcc_frames(df:pd.DataFrame)->dict:
-    "id -> (T, 120) MFCC+Δ+ΔΔ frames of each utterance (16 kHz)."
+def trim_padding(x:np.ndarray, level:float=1e-4, min_len:int=8000)->np.ndarray:
+    "Cut the zero padding this copy of EmoDB added at the end (samples below `level` after the last louder one)."
+    loud = np.flatnonzero(np.abs(x) > level)
+    end = loud[-1] + 1 if len(loud) else len(x)
+    return x[:max(end, min(min_len, len(x)))]
+
+def mfcc_frames(df:pd.DataFrame, trim:bool=True)->dict:
+    "id -> (T, 120) MFCC+Δ+ΔΔ frames of each utterance (16 kHz), zero padding trimmed first."
     from tqdm.auto import tqdm
     from mmser_nb.audio import load_audio
     from mmser_nb.cross_self_attention import mfcc_deltas
-    return {r.id: mfcc_deltas(load_audio(r.path, item=r.id), 16000) for r in tqdm(df.itertuples(), total=len(df), desc='MFCC')}
+    out = {}
+    for r in tqdm(df.itertuples(), total=len(df), desc='MFCC'):
+        x = load_audio(r.path, item=r.id)
+        out[r.id] = mfcc_deltas(trim_padding(x) if trim else x, 16000)
+    return out
 
 def run_fold(kind:str, fold, frames:dict, y:dict, classes, seed:int, a)->dict:
     from mmser_nb.core import build_model
@@ -65,6 +77,7 @@ def main():
     ap.add_argument('--dropout', type=float, default=0.25)
     ap.add_argument('--floor', type=float, default=0.598, help='eGeMAPS+LR LOSO UA (benchmarks/emodb_baseline.py)')
     ap.add_argument('--threads', type=int, default=1, help='torch threads')
+    ap.add_argument('--no-trim', action='store_true', help='keep the zero padding of the 2.0 s copy (silence frames with log-floor MFCCs)')
     ap.add_argument('--quick', action='store_true', help='2 folds, 1 seed, 3 epochs (smoke run)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -79,7 +92,7 @@ def main():
     folds = p.folds(df, seed=0)
     if a.quick: folds, a.seeds, a.epochs = folds[:2], 1, 3
     classes = p.classes; y = dict(zip(df.id, df.y))
-    t0 = time.perf_counter(); frames = mfcc_frames(df)
+    t0 = time.perf_counter(); frames = mfcc_frames(df, trim=not a.no_trim)
     lens = [len(f) for f in frames.values()]
     print(f"EmoDB: {len(df)} utterances, {df.speaker.nunique()} speakers, {len(classes)} classes; MFCC+Δ+ΔΔ frames "
           f"{lens[0] if len(set(lens)) == 1 else f'{min(lens)}..{max(lens)}'} x 120 in {time.perf_counter() - t0:.1f} s")
