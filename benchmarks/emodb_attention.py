@@ -55,6 +55,7 @@ def run_fold(kind:str, fold, frames:dict, y:dict, classes, seed:int, a)->dict:
     model = build_model(f'{kind}_attention_fusion', preset='mfcc', **over)
     model.set_input_stats('audio', [frames[i] for i in fold.train_ids])
     s = TrainSettings(epochs=a.epochs, lr=a.lr, batch_size=32, optimizer='adam', patience=a.patience, seed=seed,
+                      class_weights='balanced' if a.balanced else None, weight_decay=a.weight_decay,
                       select_metric='balanced_accuracy', scheduler='plateau', plateau_patience=a.patience // 2,
                       progress=False, cpu=True)
     t = Trainer(model, s, task='single_label', classes=list(classes))
@@ -75,6 +76,8 @@ def main():
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--hidden', type=int, default=60)
     ap.add_argument('--dropout', type=float, default=0.25)
+    ap.add_argument('--balanced', action='store_true', help='class-balanced cross-entropy weights (from the training fold)')
+    ap.add_argument('--weight-decay', type=float, default=0.0, help='Adam L2 penalty')
     ap.add_argument('--floor', type=float, default=0.598, help='eGeMAPS+LR LOSO UA (benchmarks/emodb_baseline.py)')
     ap.add_argument('--threads', type=int, default=1, help='torch threads')
     ap.add_argument('--no-trim', action='store_true', help='keep the zero padding of the 2.0 s copy (silence frames with log-floor MFCCs)')
@@ -96,7 +99,7 @@ def main():
     lens = [len(f) for f in frames.values()]
     print(f"EmoDB: {len(df)} utterances, {df.speaker.nunique()} speakers, {len(classes)} classes; MFCC+Δ+ΔΔ frames "
           f"{lens[0] if len(set(lens)) == 1 else f'{min(lens)}..{max(lens)}'} x 120 in {time.perf_counter() - t0:.1f} s")
-    print(f"settings: Adam lr {a.lr}, batch 32, <= {a.epochs} epochs, patience {a.patience} on validation UA, "
+    print(f"settings: Adam lr {a.lr} (L2 {a.weight_decay}), {'balanced' if a.balanced else 'plain'} cross-entropy, batch 32, <= {a.epochs} epochs, patience {a.patience} on validation UA, "
           f"hidden {a.hidden}, dropout {a.dropout}, seeds {a.seeds}, folds {len(folds)}")
     rows = {'self': [], 'cross': []}
     jobs = [(f, s, k) for f in folds for s in range(1, a.seeds + 1) for k in ('self', 'cross')
@@ -117,6 +120,7 @@ def main():
         per_fold = r.groupby('fold').balanced_accuracy.mean()            # seeds averaged within a fold
         print(f"{k:5s}: UA {per_fold.mean():.3f} ± {per_fold.std(ddof=1):.3f} over {len(per_fold)} folds (seed-averaged); "
               f"WA {r.groupby('fold').accuracy.mean().mean():.3f}; runs UA {r.balanced_accuracy.mean():.3f} ± {r.balanced_accuracy.std(ddof=1):.3f}")
+    print(f"validation UA (what a configuration may be chosen on): self {res['self'].val_balanced_accuracy.mean():.3f}")
     tab = paired_comparison(res['self'], res['cross'], 'balanced_accuracy')
     print(tab.drop(columns=['metric']).round(4).to_string(index=False))
     t = paired_test(res['self'], res['cross'], 'balanced_accuracy')
