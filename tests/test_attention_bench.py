@@ -1,0 +1,18 @@
+"""Smoke run of benchmarks/attention_throughput.py on its small shapes: the script must complete and print sane figures."""
+import os, re, subprocess, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def test_attention_throughput_quick():
+    env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1',
+           'PYTHONPATH': os.pathsep.join([str(ROOT), os.environ.get('PYTHONPATH', '')])}
+    r = subprocess.run([sys.executable, 'benchmarks/attention_throughput.py', '--quick'], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600, env=env)
+    assert r.returncode == 0, f"attention_throughput.py failed:\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}"
+    last = r.stdout.strip().splitlines()[-1]
+    assert last.startswith('RESULT '), last
+    vals = dict(kv.split('=') for kv in last.split()[1:])
+    for k in ('self_utt_per_s_1t', 'cross_utt_per_s_1t', 'self_utt_per_s_all', 'cross_utt_per_s_all'):
+        assert k in vals and float(vals[k]) > 0, (k, last)
+    assert re.search(r'Self / Cross throughput ratio [\d.]+', r.stdout), r.stdout
