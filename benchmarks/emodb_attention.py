@@ -47,7 +47,8 @@ def mfcc_frames(df:pd.DataFrame, trim:bool=True)->dict:
 
 def run_fold(kind:str, fold, frames:dict, y:dict, classes, seed:int, a)->dict:
     from mmser_nb.core import build_model
-    from mmser_nb.trainer import Trainer, TrainSettings, SequenceDataset
+    from mmser_nb.trainer import Trainer, TrainSettings
+    from mmser_nb.views import SequenceDataset
     ds = lambda ids: SequenceDataset({'audio': [frames[i] for i in ids]}, np.array([y[i] for i in ids]), list(ids), task='single_label')
     tr, va, te = ds(fold.train_ids), ds(fold.val_ids), ds(fold.test_ids)
     torch.manual_seed(seed)
@@ -88,7 +89,7 @@ def main():
     from tqdm.auto import tqdm
     from mmser_nb.corpora import read_emodb
     from mmser_nb.protocols import get_protocol
-    from mmser_nb.experiments import paired_test
+    from mmser_nb.metrics import paired_test
     from mmser_nb.cross_self_attention import paired_comparison
     p = get_protocol('emodb_loso10')
     df = p.prepare(read_emodb(Path(a.data_dir)/'emodb'))

@@ -70,7 +70,7 @@ def main():
     from mmser_nb.core import build_model
     from mmser_nb.corpora import read_meld
     from mmser_nb.features import FeatureStore
-    from mmser_nb.emotion_embeddings import zero_shot, emotion_table, LengthBatches
+    from mmser_nb.emotion_embeddings import zero_shot, emotion_table
     t_all = time.perf_counter()
     df = read_meld(meld_root(Path(a.data_dir)))
     store = FeatureStore(a.cache)
@@ -86,7 +86,7 @@ def main():
     table = emotion_table(classes)                      # GloVe 6B-50d vectors of the names
     emos = a.emotions.split(',') if a.emotions else classes
     settings = dict(optimizer='adam', lr=a.lr, batch_size=a.batch_size, epochs=a.epochs, grad_clip=1.0, patience=a.patience,
-                    select_metric='weighted_f1', progress=False)
+                    select_metric='weighted_f1', progress=False, length_buckets=True)   # batches of similar lengths, reshuffled every epoch
     eea = lambda seen: build_model('eea', preset='glove50', task='single_label', modalities=('text',), n_classes=len(seen), rnn=a.rnn,
                                    n_layers=a.layers, hidden_text=a.hidden, d_emb=50, text_map=a.hidden != 50, score=a.score).set_emotions(seen)
     base = lambda seen: build_model('lf_lstm', task='single_label', modalities=('text',), d_text=50, hidden_text=a.hidden, rnn=a.rnn,
@@ -94,15 +94,14 @@ def main():
     print(f"EEA text-only ({a.rnn}, {a.layers} layers, hidden {a.hidden}, score={a.score}, masked-mean pooling): "
           f"{sum(p.numel() for p in eea(classes[:6]).parameters()):,} parameters; LF-LSTM baseline "
           f"{sum(p.numel() for p in base(classes[:6]).parameters()):,}")
-    batches = lambda d, seed: LengthBatches(d, a.batch_size, seed)      # length buckets, reshuffled every epoch
     rows = []
     bar = tqdm(total=len(emos) * a.seeds, desc='held-out emotion x seed')
     for k in emos:
         wr = word_rule(ds['test'], table, classes, k)
         for seed in range(a.seeds):
             t1 = time.perf_counter()
-            r = zero_shot(eea, ds['train'], ds['dev'], ds['test'], classes, k, settings, seed=seed, batches=batches)
-            b = zero_shot(base, ds['train'], ds['dev'], ds['test'], classes, k, settings, seed=seed, batches=batches)
+            r = zero_shot(eea, ds['train'], ds['dev'], ds['test'], classes, k, settings, seed=seed)
+            b = zero_shot(base, ds['train'], ds['dev'], ds['test'], classes, k, settings, seed=seed)
             rows.append({'k': k, 'seed': seed, 'eea_auc': r['unseen_auc'], 'eea_auc_logit': r['unseen_auc_logit'], 'row_auc_logit': b['unseen_auc_logit'], 'eea_f1': r['unseen_f1'], 'eea_wacc': r['unseen_wacc'],
                          'eea_gzsl_h': r['gzsl_h'], 'row_auc': b['unseen_auc'], 'row_f1': b['unseen_f1'],
                          'word_auc': wr['auc'], 'word_f1': wr['f1'], 'eea_seen_wf1': r['seen_weighted_f1'],

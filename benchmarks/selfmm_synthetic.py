@@ -7,8 +7,7 @@ training uses the official Self-MM setting (`selfmm_settings`: Adam groups, batc
 over 4 batches, early stop 8 on validation loss), capped at `--epochs`.
 
 Variants:
-  selfmm           last partial accumulation group of each epoch applied (our default)
-  selfmm_droplast  the official defect: the last (N mod 4) batches' gradients of every epoch dropped
+  selfmm           last partial accumulation group of each epoch applied (the trainer's accumulate=4)
   tfn              TFN with the output range matched to SIMS labels ([-1, 1]), masked means
 Reports the SIMS suite (fractions) on test, mean and std (ddof=1) over seeds, and for Self-MM the Pearson r of
 ULGM's generated T/A/V training labels with the multimodal label (the carrier should be highest).
@@ -33,7 +32,7 @@ def run(variant, tab, fe, seed, epochs, threads):
     extra = {}
     if variant.startswith('selfmm'):
         model = build_model('selfmm', preset='tiny', text_encoder='features', d_text=16)
-        cbs = selfmm_callbacks(len(tr), batch_size=32, every=4, apply_last=(variant == 'selfmm'))
+        cbs = selfmm_callbacks()
         t = Trainer(model, selfmm_settings(epochs=epochs, seed=seed, cpu=True, progress=False), task='regression', callbacks=cbs)
     else:
         model = build_model('tfn', preset='tiny')
@@ -54,7 +53,7 @@ def main():
     ap.add_argument('--seeds', type=int, nargs='+', default=[1111, 1112, 1113, 1114, 1115])
     ap.add_argument('--epochs', type=int, default=40, help='cap on epochs (the official loop runs until early stop)')
     ap.add_argument('--carrier', default='audio', choices=['text', 'audio', 'vision'])
-    ap.add_argument('--variants', nargs='+', default=['selfmm', 'selfmm_droplast', 'tfn'])
+    ap.add_argument('--variants', nargs='+', default=['selfmm', 'tfn'])
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--data-seed', type=int, default=0)
     a = ap.parse_args()

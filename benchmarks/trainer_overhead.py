@@ -20,7 +20,9 @@ from tqdm.auto import tqdm
 from sklearn.metrics import balanced_accuracy_score
 
 from mmser_nb.core import Batch
-from mmser_nb.trainer import Trainer, TrainSettings, VectorDataset, _ToyMLP
+from mmser_nb.trainer import Trainer, TrainSettings
+from mmser_nb.testing import _ToyMLP
+from mmser_nb.views import VectorDataset
 
 
 def make_data(n, d, c, seed):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #1ce0a852
 from __future__ import annotations
-import os, json, shutil, tempfile, contextlib, dataclasses
+import os, json, pickle, shutil, tempfile, contextlib, dataclasses
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 from typing import Any, Callable
@@ -14,10 +14,10 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['MODALITIES', 'TASK_TYPES', 'MODELS', 'check_task_type', 'MmserError', 'DataError', 'MissingExtraError', 'require',
-           'cache_dir', 'atomic_write', 'atomic_save_json', 'Batch', 'ModelOutput', 'Settings', 'new_hash', 'hash_text',
-           'hash_json', 'hash_file', 'pad_sequences', 'masked_mean', 'standardize', 'load_all_modules', 'Registry',
-           'ModelConfig', 'register_model', 'list_models', 'get_model_classes', 'build_model', 'save_pretrained',
-           'from_pretrained']
+           'cache_dir', 'atomic_write', 'atomic_save_json', 'Batch', 'ModelOutput', 'Settings', 'SafeUnpickler',
+           'safe_load_pickle', 'new_hash', 'hash_text', 'hash_json', 'hash_file', 'pad_sequences', 'masked_mean',
+           'standardize', 'load_all_modules', 'Registry', 'ModelConfig', 'register_model', 'list_models',
+           'get_model_classes', 'build_model', 'save_pretrained', 'from_pretrained']
 
 # %% ../nbs/00_core.ipynb #203c9b53
 MODALITIES = ('audio', 'text', 'vision')
@@ -147,6 +147,35 @@ class Settings:
         if is_path and not Path(src).exists(): raise FileNotFoundError(f"no YAML file at {str(src)!r}")
         return cls.from_dict(yaml.safe_load(Path(src).read_text() if is_path else str(src)) or {})
 
+# %% ../nbs/00_core.ipynb #29a1d10c
+_ALLOWED_GLOBALS = {
+    ('numpy.core.multiarray', '_reconstruct'), ('numpy._core.multiarray', '_reconstruct'),
+    ('numpy.core.multiarray', 'scalar'), ('numpy._core.multiarray', 'scalar'),
+    ('numpy.core.numeric', '_frombuffer'), ('numpy._core.numeric', '_frombuffer'),
+    ('numpy', 'ndarray'), ('numpy', 'dtype'),
+    ('collections', 'OrderedDict'), ('builtins', 'set'), ('builtins', 'frozenset'), ('builtins', 'bytearray'),
+    ('builtins', 'complex'), ('builtins', 'slice'), ('builtins', 'range'),
+}
+_ALLOWED_MODULE_PREFIXES = ('numpy.dtypes',)        # numpy >= 1.25 dtype classes (Float32DType, …)
+
+class SafeUnpickler(pickle.Unpickler):
+    "Unpickle numpy arrays, dtypes, plain containers and scalars only; refuse every other global."
+    def __init__(self, file, path=None, **kw):
+        super().__init__(file, **kw); self.path = path
+    def find_class(self, module:str, name:str):
+        if (module, name) in _ALLOWED_GLOBALS or module.startswith(_ALLOWED_MODULE_PREFIXES):
+            return super().find_class(module, name)
+        raise DataError(f"refusing to unpickle {module}.{name}: only numpy arrays, dtypes, plain containers, str, int and float are allowed", path=self.path)
+
+def safe_load_pickle(path:str|os.PathLike)->object:
+    "Load a pickle through `SafeUnpickler` (latin-1 for Python 2 byte strings)."
+    path = Path(path)
+    if not path.is_file(): raise DataError("pickle not found", path=path)
+    with open(path, 'rb') as f:
+        try: return SafeUnpickler(f, path=path, encoding='latin1').load()
+        except DataError: raise
+        except Exception as e: raise DataError(f"cannot unpickle ({type(e).__name__}: {e})", path=path) from None
+
 # %% ../nbs/00_core.ipynb #93480e7d
 def new_hash(algo:str='sha256', digest_size:int|None=None):
     "A `hashlib` object: 'sha256', or 'blake2b' with `digest_size` bytes."
@@ -184,9 +213,10 @@ def pad_sequences(arrays:list, # N arrays or tensors (T_i, D)
     return out, mask
 
 def masked_mean(x:torch.Tensor,    # (B, T, D) steps
-                mask:torch.Tensor, # (B, T) True at real steps
+                mask:torch.Tensor|None=None, # (B, T) True at real steps; None: a plain mean over T (what padding-blind code does)
                )->torch.Tensor:    # (B, D); all-padding rows give 0
     "Mean over the real steps only, so padding never changes the result."
+    if mask is None: return x.mean(1)
     w = mask.to(x.dtype).unsqueeze(-1)                                   # (B, T, 1)
     return (x * w).sum(1) / w.sum(1).clamp_min(1)
 

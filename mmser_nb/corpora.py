@@ -12,7 +12,7 @@ from typing import Iterable, Callable
 import numpy as np
 import pandas as pd
 
-from .core import DataError, Registry
+from .core import DataError, Registry, safe_load_pickle
 
 # %% auto #0
 __all__ = ['CORPUS_COLUMNS', 'REQUIRED_COLUMNS', 'EMOTION_SYNONYMS', 'IEMOCAP_LABELS', 'MELD_FILES', 'MELD_MEDIA_DIRS',
@@ -510,9 +510,7 @@ def _load_aligned(path:Path)->dict[str, dict[str, np.ndarray]]:
     if not path.is_file(): raise DataError("aligned data not found: expected a .pkl, an .h5 file or a folder of *_{train,valid,test}.h5", path=path)
     if path.suffix in ('.h5', '.hdf5'):
         with h5py.File(path, 'r') as h: return {s: {k: h[s][k][()] for k in h[s]} for s in h if isinstance(h[s], h5py.Group)}
-    with open(path, 'rb') as f:
-        try: return pickle.load(f, encoding='latin1')    # the MulT pickles were written by Python 2
-        except Exception as e: raise DataError(f"cannot unpickle aligned data ({e})", path=path) from None
+    return safe_load_pickle(path)                        # arrays and containers only (the MulT pickles were written by Python 2)
 
 def read_cmu_aligned(path:str|os.PathLike, # a .pkl, an .h5 with split groups, or a folder of d1 h5 files
                      corpus:str='mosei',    # corpus name for the table

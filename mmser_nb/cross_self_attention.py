@@ -13,14 +13,14 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-from .core import MODALITIES, Batch, ModelOutput, ModelConfig, register_model
+from .core import MODALITIES, Batch, ModelOutput, ModelConfig, register_model, masked_mean
 from .baselines import Standardize
 
 # %% auto #0
 __all__ = ['SHORT', 'CROSS_PAIRS', 'SUBSETS', 'deltas', 'mfcc_deltas', 'parse_modalities', 'subset_name', 'SelfCrossConfig',
-           'pad_to', 'masked_mean', 'ModalityEncoder', 'attend_mean', 'stat_pool', 'SelfCrossAttention',
-           'SelfAttentionConfig', 'CrossAttentionConfig', 'CrossSelfAttentionConfig', 'SelfAttentionFusion',
-           'CrossAttentionFusion', 'CrossSelfAttentionFusion', 'count_parameters', 'rank_biserial', 'paired_comparison',
+           'pad_to', 'ModalityEncoder', 'attend_mean', 'stat_pool', 'SelfCrossAttention', 'SelfAttentionConfig',
+           'CrossAttentionConfig', 'CrossSelfAttentionConfig', 'SelfAttentionFusion', 'CrossAttentionFusion',
+           'CrossSelfAttentionFusion', 'count_parameters', 'rank_biserial', 'paired_comparison',
            'plot_paired_comparison']
 
 # %% ../nbs/03b_cross_self_attention.ipynb #9a6df280
@@ -153,12 +153,7 @@ def pad_to(x:torch.Tensor, # (B, T, D)
     "Cut or zero-pad the time axis of `x` to exactly `T` steps."
     return x[:, :T] if x.shape[1] >= T else F.pad(x, (0, 0, 0, T - x.shape[1]))
 
-def masked_mean(x:torch.Tensor,    # (B, T, D)
-                mask:torch.Tensor, # (B, T) bool, True at real steps
-               )->torch.Tensor:     # (B, D); zeros for a row with no real step
-    "Mean of `x` over the real steps of each row."
-    w = mask.to(x.dtype).unsqueeze(-1)
-    return (x * w).sum(1) / w.sum(1).clamp_min(1)
+
 
 # %% ../nbs/03b_cross_self_attention.ipynb #8269a4dd
 class ModalityEncoder(nn.Module):
@@ -341,7 +336,7 @@ def paired_comparison(results_a:pd.DataFrame,      # system A: rows (fold, seed[
                       names:tuple=('self', 'cross'), # labels of A and B in the table
                      )->pd.DataFrame:              # one row per subset: means, difference, CI, d_z, rank-biserial, p-values
     "Per modality subset, A vs B over their paired (fold, seed) runs: paired t-test, Wilcoxon signed-rank and effect sizes."
-    from mmser_nb.experiments import paired_test
+    from mmser_nb.metrics import paired_test
     a, b = pd.DataFrame(results_a), pd.DataFrame(results_b)
     has = by in a.columns and by in b.columns
     if (by in a.columns) != (by in b.columns): raise ValueError(f"only one of the two tables has a {by!r} column")

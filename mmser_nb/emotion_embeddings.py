@@ -19,9 +19,9 @@ from .core import MODALITIES, Batch, ModelOutput, ModelConfig, DataError, regist
 # %% auto #0
 __all__ = ['MOSEI_EMOTION_WORDS', 'IEMOCAP_EMOTION_WORDS', 'EMOTION_WORDS', 'EMOTION_DESCRIPTIONS', 'POOLINGS', 'SCORES',
            'PAPER_TRAIN', 'emotion_table', 'SeqEncoder', 'EEAConfig', 'EEA', 'EFLSTMConfig', 'EFLSTM', 'LFLSTMConfig',
-           'LFLSTM', 'add_untrained_rows', 'take', 'LengthBatches', 'n_shots', 'hold_out', 'predict_logits',
-           'reveal_classes', 'unseen_metrics', 'gzsl_metrics', 'seen_metrics', 'zero_shot', 'few_shot',
-           'compute_metrics_all', 'word_rule_scores']
+           'LFLSTM', 'add_untrained_rows', 'take', 'n_shots', 'hold_out', 'predict_logits', 'reveal_classes',
+           'unseen_metrics', 'gzsl_metrics', 'seen_metrics', 'zero_shot', 'few_shot', 'compute_metrics_all',
+           'word_rule_scores']
 
 # %% ../nbs/04_emotion_embeddings.ipynb #f209a406
 MOSEI_EMOTION_WORDS = ('anger', 'disgust', 'fear', 'happy', 'sad', 'surprise')   # the released code's MOSEI words
@@ -360,7 +360,7 @@ def take(ds,                      # a SequenceDataset-like object: `.x` {m: list
          task:str|None=None,      # label typing
         ):
     "A new `SequenceDataset` with the items `idx` of `ds`."
-    from mmser_nb.trainer import SequenceDataset
+    from mmser_nb.views import SequenceDataset
     idx = [int(i) for i in idx]
     y = np.asarray(ds.labels)[idx] if labels is None else labels
     return SequenceDataset({m: [ds.x[m][i] for i in idx] for m in ds.x}, labels=y, ids=[ds.ids[i] for i in idx], task=task)
@@ -369,31 +369,6 @@ def _task_of(ds)->str: return 'multi_label' if np.asarray(ds.labels).ndim == 2 e
 def _positives(ds, ki:int)->np.ndarray:
     y = np.asarray(ds.labels)
     return np.flatnonzero(y[:, ki] > 0) if y.ndim == 2 else np.flatnonzero(y == ki)
-
-# %% ../nbs/04_emotion_embeddings.ipynb #bf0ff36c
-class LengthBatches:
-    "Batches of items of similar length (fewer padded RNN steps), in a new random order on every pass; an iterable of `Batch` the trainer accepts."
-    def __init__(self, ds,                  # a dataset of dict items with (T, D) sequences (`SequenceDataset`)
-                 batch_size:int=64,         # items per batch
-                 seed:int=0,                # the order of pass e is a function of (seed, e)
-                 shuffle:bool=True,         # False: fixed order (prediction)
-                ):
-        self.ds, self.bs, self.seed, self.shuffle, self.passes = ds, batch_size, seed, shuffle, 0
-        x = next(iter(ds.x.values())) if hasattr(ds, 'x') else None
-        self.lengths = np.array([max(len(ds.x[m][i]) for m in ds.x) for i in range(len(ds))]) if x is not None else np.zeros(len(ds), int)
-        self.labels = getattr(ds, 'labels', None)
-    def index_batches(self)->list[np.ndarray]:
-        rng = np.random.default_rng([self.seed, self.passes])
-        jitter = rng.random(len(self.lengths)) if self.shuffle else np.zeros(len(self.lengths))
-        order = np.lexsort((jitter, self.lengths))                       # by length, ties in random order
-        bs = [order[i:i + self.bs] for i in range(0, len(order), self.bs)]
-        if self.shuffle: bs = [bs[i] for i in rng.permutation(len(bs))]
-        return bs
-    def __len__(self): return math.ceil(len(self.lengths) / self.bs)
-    def __iter__(self):
-        from mmser_nb.trainer import collate_batch
-        bs = self.index_batches(); self.passes += 1
-        for idx in bs: yield collate_batch([self.ds[int(i)] for i in idx])
 
 # %% ../nbs/04_emotion_embeddings.ipynb #f9aef6cc
 def n_shots(n_pos:int,            # positives of the emotion available
@@ -429,10 +404,11 @@ def hold_out(ds, classes:Sequence[str], k:str, # the dataset, its class order an
 @torch.no_grad()
 def predict_logits(model:nn.Module, ds, batch_size:int=256)->np.ndarray:
     "Raw `(N, C)` logits of `model` on a dataset, in its order (eval mode, no gradients; batches of similar lengths)."
+    from mmser_nb.views import length_buckets, collate_batch
     model.eval(); dev = next(model.parameters()).device
-    lb = LengthBatches(ds, batch_size, shuffle=False)
     out = np.zeros((len(ds), 0), np.float32)
-    for idx, b in zip(lb.index_batches(), lb):
+    for idx in length_buckets(ds.lengths, batch_size):                # batches of similar lengths, fixed order
+        b = collate_batch([ds[int(i)] for i in idx])
         z = model(b.to(dev)).logits.float().cpu().numpy()
         if not out.shape[1]: out = np.zeros((len(ds),) + z.shape[1:], np.float32)
         out[idx] = z
@@ -488,7 +464,7 @@ def zero_shot(make_model:Callable[[list[str]], nn.Module], # builds an untrained
               seed:int=0,                      # training seed (and the untrained rows' seed)
               return_model:bool=False,         # add the trained model (all classes revealed) under 'model'
               table:Callable[[list[str]], np.ndarray]|None=None, # EEA: names -> emotion vectors; None: the model's configured source
-              batches:Callable|None=None,      # turns the training dataset into an iterable of `Batch` (e.g. `LengthBatches`); None: the trainer's loader
+              batches:Callable|None=None,      # turns the training dataset into an iterable of `Batch` ; None: the trainer's loader (`length_buckets=True` in the settings batches by length)
              )->dict:
     "Hold out `k`, train on the seen emotions, reveal every emotion to the model, score `k` (and the seen ones) on test."
     from mmser_nb.trainer import Trainer, TrainSettings

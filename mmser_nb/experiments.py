@@ -125,10 +125,13 @@ def model_config_for(exp:Experiment, dims:dict, n_classes:int, task:str):
     return config_cls.preset(exp.preset, **kw) if exp.preset else config_cls.from_dict(kw)
 
 def fit_input_stats(model, features:dict, train_ids:list):
-    "Fit a model's input standardisers (if it has `set_input_stats`) on the training fold only."
+    "Fit a model's input standardisers (if it has `set_input_stats`) on the training fold only: on frames for sequence models."
     if not hasattr(model, 'set_input_stats'): return model
+    seq = getattr(model, 'view', 'vector') == 'sequence'
     for m, f in features.items():
-        if m in getattr(model, 'norms', {m: None}): model.set_input_stats(m, f.select(list(train_ids)).array())
+        if m not in getattr(model, 'norms', {m: None}): continue
+        x = f.select(list(train_ids))
+        model.set_input_stats(m, x.data if seq and x.is_sequence else x.array())   # a sequence model standardises frames, not their means
     return model
 
 # %% ../nbs/06_experiments.ipynb #0ae1c51f

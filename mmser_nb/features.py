@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 from fastcore.basics import patch
-from .core import (DataError, MODALITIES, Registry, cache_dir, atomic_write, atomic_save_json, require,
+from .core import (DataError, MODALITIES, Registry, safe_load_pickle, cache_dir, atomic_write, atomic_save_json, require,
                            hash_text, new_hash, masked_mean)
 from .audio import load_audio
 
@@ -654,9 +654,8 @@ def _save_pickle(obj, path):
     with atomic_write(path) as f: pickle.dump(obj, f, protocol=4)
 
 def _open_pickle(obj_or_path):
-    "A pickle's object. Only open pickles you trust: unpickling runs code."
-    if isinstance(obj_or_path, (str, os.PathLike)):
-        with open(obj_or_path, 'rb') as f: return pickle.load(f)
+    "A pickle's object, read with `safe_load_pickle` (arrays and plain containers only: a pickle cannot run code here)."
+    if isinstance(obj_or_path, (str, os.PathLike)): return safe_load_pickle(obj_or_path)
     return obj_or_path
 
 def to_hemogat(text:Features, audio:Features, labels:Sequence, path=None)->list[dict]:

@@ -12,14 +12,14 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-from .core import Batch, ModelConfig, ModelOutput, register_model
+from .core import Batch, ModelConfig, ModelOutput, register_model, masked_mean
 
 # %% auto #0
 __all__ = ['HUBERT_LARGE', 'BERT_BASE', 'PAPER_SIZES', 'PAPER_E2E', 'OFFICIAL_SWITCHES', 'ALIGNMENTS', 'TRAIN_SETTINGS',
            'TINY_HUBERT', 'TINY_BERT', 'FusionHeadConfig', 'CmGIConfig', 'CmGIOfficialConfig', 'GatedFusionConfig',
-           'masked_mean', 'Attention', 'Gate', 'build_encoder', 'speech_frame_mask', 'FusionBase', 'CmGILayer', 'CmGI',
-           'CmGIOfficial', 'n_params', 'text_frame_index', 'word_token_positions', 'pad_frame_index', 'resample_index',
-           'align_tokens', 'GatedFusion', 'padding_changes_output', 'toy_raw_batch', 'head_flops', 'count_flops']
+           'Attention', 'Gate', 'build_encoder', 'speech_frame_mask', 'FusionBase', 'CmGILayer', 'CmGI', 'CmGIOfficial',
+           'n_params', 'text_frame_index', 'word_token_positions', 'pad_frame_index', 'resample_index', 'align_tokens',
+           'GatedFusion', 'padding_changes_output', 'toy_raw_batch', 'head_flops', 'count_flops']
 
 # %% ../nbs/03_gated_fusion.ipynb #7fe361e1
 HUBERT_LARGE = dict(model_type='hubert', hidden_size=1024, num_hidden_layers=24, num_attention_heads=16,
@@ -116,15 +116,6 @@ TRAIN_SETTINGS = {
     'corrected': dict(batch_size=2, optimizer='adamw', lr=1e-5, epochs=30, weight_decay=0.01, patience=5,
                       select_metric='balanced_accuracy', grad_clip=1.0),
 }
-
-# %% ../nbs/03_gated_fusion.ipynb #74e73a10
-def masked_mean(x:torch.Tensor,               # (B, T, D)
-                mask:torch.Tensor|None=None,  # (B, T) True at real steps; None = plain mean (official)
-               )->torch.Tensor:               # (B, D); zeros for an all-padding row
-    "Mean over time, of the real steps only when `mask` is given."
-    if mask is None: return x.mean(1)
-    w = mask.to(x.dtype).unsqueeze(-1)                                 # (B, T, 1)
-    return (x * w).sum(1) / w.sum(1).clamp_min(1)
 
 # %% ../nbs/03_gated_fusion.ipynb #52ef44a3
 class Attention(nn.Module):

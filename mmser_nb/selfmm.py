@@ -16,15 +16,16 @@ import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
 from fastcore.basics import patch
 
-from .core import Batch, ModelOutput, ModelConfig, DataError, register_model
-from .trainer import Callback, TrainSettings, SequenceDataset, collate_batch
+from .core import Batch, ModelOutput, ModelConfig, DataError, register_model, SafeUnpickler, safe_load_pickle
+from .trainer import Callback, TrainSettings
+from .views import SequenceDataset, collate_batch
 from .corpora import to_frame, validate_corpus
 
 # %% auto #0
 __all__ = ['STREAMS', 'MMSA_SPLITS', 'MMSA_SCORE_KEYS', 'E2E_EMOTION_THRESHOLDS', 'SELFMM_SEEDS', 'SelfMMOutput',
-           'PackedLSTMEncoder', 'SelfMMConfig', 'SelfMM', 'ULGM', 'GroupedAccumulation', 'SafeUnpickler',
-           'safe_load_pickle', 'read_mmsa_pickle', 'synthetic_mmsa', 'MMSADataset', 'TFNConfig', 'SubNet', 'TFN',
-           'score_to_emotion_word', 'emotion_words', 'selfmm_settings', 'selfmm_callbacks']
+           'PackedLSTMEncoder', 'SelfMMConfig', 'SelfMM', 'ULGM', 'read_mmsa_pickle', 'synthetic_mmsa', 'MMSADataset',
+           'TFNConfig', 'SubNet', 'TFN', 'score_to_emotion_word', 'emotion_words', 'selfmm_settings',
+           'selfmm_callbacks']
 
 # %% ../nbs/05_e2e_asr.ipynb #f0e63ece
 STREAMS = ('T', 'A', 'V')         # the unimodal heads ULGM generates labels for (text, audio, vision)
@@ -292,80 +293,6 @@ def labels_frame(self:ULGM)->pd.DataFrame:
     "One row per remembered training utterance: id, y_M (given) and the generated y_T, y_A, y_V."
     return pd.DataFrame({'id': list(self.index), **{f'y_{k}': self.y[k].numpy() for k in self.order}})
 
-# %% ../nbs/05_e2e_asr.ipynb #87016be4
-class _AccumulatingOptimizer:
-    "Wraps an optimizer: gradients add up over `every` batches; the last partial group of an epoch is stepped iff `apply_last`."
-    def __init__(self, opt:torch.optim.Optimizer, every:int, steps_per_epoch:int, apply_last:bool=True):
-        self.optimizer, self.every, self.steps_per_epoch, self.apply_last = opt, every, steps_per_epoch, apply_last
-        self.batch, self.n_steps = 0, 0                         # batches seen this epoch, optimizer steps taken
-    def new_epoch(self):
-        if not self.apply_last: self.optimizer.zero_grad(set_to_none=True)   # the official: leftovers are discarded
-        self.batch = 0
-    def zero_grad(self, set_to_none:bool=True):
-        if self.batch % self.every == 0: self.optimizer.zero_grad(set_to_none=set_to_none)
-    def step(self, closure=None):
-        self.batch += 1
-        if self.batch % self.every == 0 or (self.apply_last and self.batch == self.steps_per_epoch):
-            self.optimizer.step(); self.n_steps += 1
-    def __getattr__(self, k):                                       # param_groups, state_dict, load_state_dict, …
-        if k == 'optimizer': raise AttributeError(k)                # (not yet set: e.g. during copy)
-        return getattr(self.optimizer, k)
-
-# %% ../nbs/05_e2e_asr.ipynb #aa7e601a
-class GroupedAccumulation(Callback):
-    "Adam over `model.param_groups(settings)` with gradients accumulated over `every` batches (Self-MM's official optimiser, last group applied)."
-    def __init__(self,
-                 every:int=4,                # batches per optimizer step (the official `update_epochs`)
-                 steps_per_epoch:int|None=None, # batches per training epoch
-                 n_train:int|None=None,      # or: training utterances (batches = ceil(n_train / batch_size))
-                 apply_last:bool=True,       # apply the last partial group of each epoch (False = the official defect)
-                 optimizer:str='adam'):      # 'adam' (official) or 'adamw'
-        if steps_per_epoch is None and n_train is None: raise ValueError("GroupedAccumulation needs steps_per_epoch or n_train")
-        if every < 1: raise ValueError(f"every={every}; expected >= 1")
-        self.every, self.steps_per_epoch, self.n_train, self.apply_last, self.kind = every, steps_per_epoch, n_train, apply_last, optimizer
-        self.acc = None
-
-    def on_fit_start(self, trainer):
-        s, model = trainer.settings, trainer.model
-        if s.resume: raise ValueError("GroupedAccumulation cannot resume: the trainer restores optimizer state before callbacks start (see the trainer patch in 05_e2e_asr)")
-        if s.scheduler != 'none' or s.warmup: raise ValueError("GroupedAccumulation replaces the optimizer; use scheduler='none' and no warm-up")
-        groups = model.param_groups(s) if hasattr(model, 'param_groups') else [{'params': [p for p in model.parameters() if p.requires_grad]}]
-        opt = (torch.optim.Adam if self.kind == 'adam' else torch.optim.AdamW)(groups, lr=s.lr)
-        n = self.steps_per_epoch or math.ceil(self.n_train / s.batch_size)
-        self.acc = _AccumulatingOptimizer(opt, self.every, n, self.apply_last)
-        trainer.optimizer, trainer._step = self.acc, self.acc.step
-
-    def on_epoch_start(self, trainer, epoch:int): self.acc.new_epoch()
-
-# %% ../nbs/05_e2e_asr.ipynb #03002446
-_ALLOWED_GLOBALS = {
-    ('numpy.core.multiarray', '_reconstruct'), ('numpy._core.multiarray', '_reconstruct'),
-    ('numpy.core.multiarray', 'scalar'), ('numpy._core.multiarray', 'scalar'),
-    ('numpy.core.numeric', '_frombuffer'), ('numpy._core.numeric', '_frombuffer'),
-    ('numpy', 'ndarray'), ('numpy', 'dtype'),
-    ('collections', 'OrderedDict'), ('builtins', 'set'), ('builtins', 'frozenset'), ('builtins', 'bytearray'),
-    ('builtins', 'complex'), ('builtins', 'slice'), ('builtins', 'range'),
-}
-_ALLOWED_MODULE_PREFIXES = ('numpy.dtypes',)        # numpy >= 1.25 dtype classes (Float32DType, …)
-
-class SafeUnpickler(pickle.Unpickler):
-    "Unpickle numpy arrays, dtypes, plain containers and scalars only; refuse every other global."
-    def __init__(self, file, path=None, **kw):
-        super().__init__(file, **kw); self.path = path
-    def find_class(self, module:str, name:str):
-        if (module, name) in _ALLOWED_GLOBALS or module.startswith(_ALLOWED_MODULE_PREFIXES):
-            return super().find_class(module, name)
-        raise DataError(f"refusing to unpickle {module}.{name}: only numpy arrays, dtypes, plain containers, str, int and float are allowed", path=self.path)
-
-def safe_load_pickle(path:str|os.PathLike)->object:
-    "Load a pickle through `SafeUnpickler` (latin-1 for Python 2 byte strings)."
-    path = Path(path)
-    if not path.is_file(): raise DataError("pickle not found", path=path)
-    with open(path, 'rb') as f:
-        try: return SafeUnpickler(f, path=path, encoding='latin1').load()
-        except DataError: raise
-        except Exception as e: raise DataError(f"cannot unpickle ({type(e).__name__}: {e})", path=path) from None
-
 # %% ../nbs/05_e2e_asr.ipynb #9a2ef67d
 MMSA_SPLITS = {'train': 'train', 'valid': 'dev', 'test': 'test'}
 MMSA_SCORE_KEYS = {'score': 'regression_labels', 'score_T': 'regression_labels_T', 'score_A': 'regression_labels_A', 'score_V': 'regression_labels_V'}
@@ -589,15 +516,11 @@ def emotion_words(scores)->list[str]:
 SELFMM_SEEDS = (1111, 1112, 1113, 1114, 1115)
 
 def selfmm_settings(**overrides)->TrainSettings:
-    "The official Self-MM training setting (SIMS): Adam, batch 32, L1, select and early-stop (patience 8) on validation loss."
-    kw = dict(optimizer='adam', batch_size=32, loss='l1', select_metric='loss', select_mode='min', patience=8,
-              epochs=100, scheduler='none', seed=SELFMM_SEEDS[0])
+    "The official Self-MM training setting (SIMS): Adam over the model's groups, batch 32, 4-batch accumulation, L1, early stop 8 on validation loss."
+    kw = dict(optimizer='adam', batch_size=32, accumulate=4, loss='l1', select_metric='loss', select_mode='min', patience=8,
+              epochs=100, scheduler='none', seed=SELFMM_SEEDS[0], regression_kind='sims')
     return TrainSettings(**{**kw, **overrides})
 
-def selfmm_callbacks(n_train:int,            # training utterances (to find each epoch's last accumulation group)
-                     batch_size:int=32,      # the training batch size
-                     every:int=4,            # batches per optimizer step (official `update_epochs`)
-                     apply_last:bool=True,   # apply each epoch's last partial group (False = the official defect)
-                    )->list[Callback]:
-    "ULGM + the official grouped Adam with gradient accumulation."
-    return [ULGM(), GroupedAccumulation(every=every, steps_per_epoch=math.ceil(n_train / batch_size), apply_last=apply_last)]
+def selfmm_callbacks()->list[Callback]:
+    "The callbacks of a Self-MM run: ULGM (the optimizer groups and accumulation are the trainer's)."
+    return [ULGM()]

@@ -594,33 +594,6 @@ def fit(self:Trainer, train, val=None)->pd.DataFrame:
     if s.log_with: acc.end_training()
     return self.history
 
-# %% ../nbs/00a_trainer.ipynb #8577b468
-class _ToyMLP(nn.Module):
-    "A small MLP over the concatenated modality vectors (absent modalities zeroed); used by tests and the benchmark."
-    def __init__(self, d_in:int, n_out:int, hidden:int=32, dropout:float=0.0):
-        super().__init__()
-        self.body = nn.Sequential(nn.Linear(d_in, hidden), nn.ReLU(), nn.Dropout(dropout))
-        self.head = nn.Linear(hidden, n_out)
-    def forward(self, batch:Batch)->ModelOutput:
-        xs = [batch[m] * batch.mask(m).unsqueeze(-1).to(batch[m].dtype) for m in batch.modalities()]
-        h = self.body(torch.cat(xs, -1))                                   # (B, H)
-        return ModelOutput(self.head(h), embedding=h)
-
-def _toy_data(n:int, d:int=16, task:str='single_label', n_out:int=3, seed:int=0, proj_seed:int=123)->tuple[np.ndarray, np.ndarray]:
-    "Gaussian inputs with a learnable target: arg-max / signs of a fixed projection, or a noisy projection."
-    rng = np.random.default_rng(seed)
-    W = np.random.default_rng(proj_seed).normal(size=(d, n_out))
-    x = rng.normal(size=(n, d)).astype(np.float32)
-    z = x @ W
-    if task == 'single_label': return x, z.argmax(1).astype(np.int64)
-    if task == 'multi_label': return x, (z > 0).astype(np.float32)
-    return x, (z[:, 0] + 0.1 * rng.normal(size=n)).astype(np.float32)
-
-def _toy_split(task:str, n_out:int, n_train:int=256, n_val:int=128, d:int=16, **kw)->tuple[VectorDataset, VectorDataset]:
-    xt, yt = _toy_data(n_train, d, task, n_out, seed=1, **kw); xv, yv = _toy_data(n_val, d, task, n_out, seed=2, **kw)
-    return (VectorDataset({'audio': xt}, yt, [f't{i}' for i in range(n_train)], task=task),
-            VectorDataset({'audio': xv}, yv, [f'v{i}' for i in range(n_val)], task=task))
-
 # %% ../nbs/00a_trainer.ipynb #a9ebdeed
 def _free_port()->int:
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
@@ -678,14 +651,3 @@ def launch_cpu_processes(fn:Callable, # a module-level function importable from 
             raise RuntimeError(f"distributed run: rank {r} {why}:\n{tail}")
         return [join_state(json.loads((Path(d)/f'rank{r}.json').read_text()), load_file(str(Path(d)/f'rank{r}.safetensors')))
                 for r in range(nprocs)]
-
-def _toy_distributed_run(epochs:int=3, seed:int=0)->dict:
-    "Train `_ToyMLP` on the toy task with the Trainer (in whatever process layout is active); return weights, history and metrics."
-    torch.manual_seed(seed)
-    train, val = _toy_split('single_label', 3)
-    t = Trainer(_ToyMLP(16, 3), TrainSettings(epochs=epochs, lr=1e-2, batch_size=32, cpu=True, progress=False, seed=seed), classes=list('abc'))
-    t.fit(train, val)
-    return {'world': t.accelerator.num_processes, 'rank': t.accelerator.process_index,
-            'weights': _weights(t.model),
-            'history': t.history.drop(columns='seconds').to_dict('list'), 'metrics': t.evaluate(val),
-            'n_pred': len(t.predict(val))}
