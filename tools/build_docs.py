@@ -336,6 +336,7 @@ html_favicon = '_static/favicon.svg'
 html_css_files = ['mmser.css']
 html_show_sourcelink = False
 html_copy_source = False
+html_show_search_summary = False   # Sphinx 8.1's summary fetch throws in searchtools.js (appendChild of null) for some pages: titles and links only
 html_last_updated_fmt = None
 html_theme_options = {{'navigation_with_keys': True}}
 '''
