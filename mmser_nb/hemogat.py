@@ -20,9 +20,10 @@ from .graphs import (EDGE_TYPES, build_inductive_graph, build_transductive_graph
                              to_flat)
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'HemoGATConfig', 'hemogat_config', 'CrossModalBlock', 'GATStack', 'HemoGAT', 'toy_graph',
+__all__ = ['ABLATIONS', 'HEMOGAT_TRAIN', 'HemoGATConfig', 'hemogat_config', 'CrossModalBlock', 'GATStack', 'HemoGAT', 'toy_graph',
            'subgraph_batch', 'GraphBatches', 'standardize_seq', 'hemogat_graphs', 'hemogat_data', 'predict_new',
-           'hemogat_fold_data', 'fit_hemogat']
+           'hemogat_fold_data', 'fit_hemogat', 'hemogat_train_settings', 'OfficialTrainEvalMode', 'LastEpoch',
+           'official_callbacks']
 
 # %% ../nbs/02_hemogat.ipynb #ee2225b7
 @dataclass
@@ -37,14 +38,14 @@ class HemoGATConfig(ModelConfig):
     hidden: int = 128                       # projection width = GAT per-head width = CMT width
     heads: int = 4                          # GAT heads (concatenated in all but the last layer)
     num_layers: int = 3                     # GAT layers (the official code treats 1 as 2)
-    dropout: float = 0.3
+    dropout: float = 0.5                    # corrected 0.5 (official 0.3), see benchmarks/hemogat_iemocap.py
     head_hidden: int = 0                    # hidden units of the classification head (0 = hidden)
     norm: str = 'per_layer'                 # 'per_layer' | 'shared' (official: one BatchNorm for all layers)
     edge_types: str = 'hetero'              # 'hetero' (HeteroConv per edge type) | 'flat' (official)
-    cmt: str = 'sequence'                   # 'sequence' | 'official' (length-1) | 'none'
+    cmt: str = 'auto'                       # 'auto' (= 'sequence' when the graph holds sequences, else vectors pass through) | 'sequence' | 'official' (length-1) | 'none'
     cmt_heads: int = 4
     cmt_dropout: float = 0.3
-    use_graph: bool = True                  # False = no graph stream (ablation)
+    use_graph: bool|str = 'auto'            # True | False (ablation) | 'auto': the graph stream counts only when the graph has dialogue edges
     gat_impl: str = 'sparse'                # 'sparse' (SparseGATConv: per-head CSR products, same numbers) | 'pyg' (GATConv)
     # graph-building settings, read by the data builder
     k_text: int = 2                         # text neighbours per utterance
@@ -55,20 +56,20 @@ class HemoGATConfig(ModelConfig):
     inductive: bool = True                  # False = the official transductive per-split graphs
     standardize: bool = True                # z-score features with training statistics before kNN and the model
     presets = {
-        'official': dict(hidden=512, heads=4, num_layers=3, dropout=0.3, head_hidden=512, norm='shared',
+        'official': dict(hidden=512, heads=4, num_layers=3, dropout=0.3, head_hidden=512, norm='shared', use_graph=True,
                          edge_types='flat', cmt='official', cmt_heads=4, cmt_dropout=0.3,
                          k_text=2, k_audio=8, dialogue_window=0, inductive=False, standardize=False),
         'corrected': dict(),
-        'official_iemocap': dict(hidden=512, heads=4, num_layers=3, head_hidden=512, norm='shared', edge_types='flat',
+        'official_iemocap': dict(hidden=512, heads=4, num_layers=3, dropout=0.3, head_hidden=512, norm='shared', edge_types='flat', use_graph=True,
                                  cmt='official', dialogue_window=0, inductive=False, standardize=False, n_classes=4),
-        'official_meld': dict(hidden=512, heads=4, num_layers=3, head_hidden=512, norm='shared', edge_types='flat',
+        'official_meld': dict(hidden=512, heads=4, num_layers=3, dropout=0.3, head_hidden=512, norm='shared', edge_types='flat', use_graph=True,
                               cmt='official', dialogue_window=0, inductive=False, standardize=False, n_classes=7),
     }
     def __post_init__(self):
         # a modality whose size is 0 is absent (the runner sets d_<m> from the features it has)
         self.modalities = tuple(m for m in self.modalities if getattr(self, f'd_{m}', 1) != 0)
         for name, v, ok in [('norm', self.norm, ('per_layer', 'shared')), ('edge_types', self.edge_types, ('hetero', 'flat')),
-                            ('cmt', self.cmt, ('sequence', 'official', 'none')), ('gat_impl', self.gat_impl, ('sparse', 'pyg')),
+                            ('cmt', self.cmt, ('auto', 'sequence', 'official', 'none')), ('use_graph', self.use_graph, (True, False, 'auto')), ('gat_impl', self.gat_impl, ('sparse', 'pyg')),
                             ('knn_precision', self.knn_precision, ('float32', 'int8'))]:
             if v not in ok: raise ValueError(f"HemoGATConfig.{name}={v!r}; expected one of {ok}")
         bad = set(self.modalities) - {'text', 'audio'}
@@ -169,6 +170,12 @@ class GATStack(nn.Module):
 # %% ../nbs/02_hemogat.ipynb #e01f3279
 def _node_store(graph): return graph['utt'] if isinstance(graph, HeteroData) else graph
 
+def _has_dialogue(graph)->bool:
+    "Whether a graph carries conversation (dialogue) edges; a flat graph keeps no edge types, so it counts as having them."
+    if not isinstance(graph, HeteroData): return True
+    et = ('utt', 'dialogue', 'utt')
+    return et in graph.edge_types and graph[et].edge_index.shape[1] > 0
+
 @register_model('hemogat', HemoGATConfig)
 class HemoGAT(nn.Module):
     "HemoGAT over a graph batch: logits for `batch.node_index`."
@@ -185,11 +192,15 @@ class HemoGAT(nn.Module):
         self.use_cmt = c.cmt != 'none' and nm == 2
         if self.use_cmt:
             self.cmt = nn.ModuleDict({m: CrossModalBlock(h, c.cmt_heads, c.cmt_dropout) for m in c.modalities})
-            if c.cmt == 'sequence':
+            if c.cmt in ('sequence', 'auto'):
                 self.seq_proj = nn.ModuleDict({m: nn.Linear(getattr(c, f'd_{m}_seq') or getattr(c, f'd_{m}'), h) for m in c.modalities})
-        d_head = h*(int(c.use_graph) + (nm if self.use_cmt or not c.use_graph else 0))
+        self.auto_graph = c.use_graph == 'auto'
+        d_head = h*(int(c.use_graph is True) + (nm if self.use_cmt or c.use_graph is not True else 0))
         hh = c.head_hidden or h
         self.head = nn.Sequential(nn.Linear(d_head, hh), nn.LayerNorm(hh), nn.ReLU(), LeanDropout(c.dropout), nn.Linear(hh, c.n_classes))
+        # 'auto': the graph stream enters the head's first layer through its own weights, added only when it counts
+        # (= one Linear over the concatenation; the vector part keeps the initial scale of a model without the stream)
+        self.head_graph = nn.Linear(h, hh, bias=False) if self.auto_graph else None
 
     def _cmt(self, store, p:dict)->list[torch.Tensor]:
         "Cross-modal outputs [text', audio'], each (N, hidden)."
@@ -197,6 +208,7 @@ class HemoGAT(nn.Module):
         if self.config.cmt == 'official':                             # length-1 sequences (defect 1, reproduced)
             return [self.cmt[m](p[m][:, None], p[o][:, None])[:, 0] for m, o in ((t, a), (a, t))]
         if not all(f'x_{m}_seq' in store for m in (t, a)):
+            if self.config.cmt == 'auto': return [p[t], p[a]]         # utterance vectors only: nothing to attend over, no warning
             if not HemoGAT._warned_no_seq:                            # once per process, not once per fold and seed
                 warnings.warn("cmt='sequence' but the graph has no x_<m>_seq sequences: the CMT stream passes the projected vectors through")
                 HemoGAT._warned_no_seq = True
@@ -217,15 +229,21 @@ class HemoGAT(nn.Module):
             raise DataError("edge_types='hetero' needs a HeteroData graph (build_utterance_graph); got a flat Data")
         if c.edge_types == 'flat' and isinstance(g, HeteroData): g = to_flat(g)
         p = {m: self.proj[m](store[f'x_{m}']) for m in c.modalities}               # each (N, hidden)
-        parts = []
-        if self.gat is not None: parts.append(self.gat(torch.cat([p[m] for m in c.modalities], 1), g))   # (N, hidden)
+        # 'auto': kNN edges over the node's own features add no information the projections lack (measured: they cost
+        # accuracy on IEMOCAP utterance vectors); the graph stream counts when the graph carries conversation edges
+        run_gat = self.gat is not None and (not self.auto_graph or _has_dialogue(g))
+        gs = self.gat(torch.cat([p[m] for m in c.modalities], 1), g) if run_gat else None   # (N, hidden)
+        parts = [gs] if run_gat and not self.auto_graph else []
         if self.use_cmt: parts += self._cmt(store, p)
-        elif not c.use_graph: parts += [p[m] for m in c.modalities]
+        elif c.use_graph is not True: parts += [p[m] for m in c.modalities]
         z = torch.cat(parts, 1)                                                       # (N, d_head)
         idx = batch.node_index
-        if len(idx) != len(z) or not torch.equal(idx, torch.arange(len(z), device=idx.device)):
-            z = z[idx]                                   # a copy: skipped when every node counts, in order (full-batch training)
-        return ModelOutput(self.head(z), embedding=z)
+        sel = len(idx) != len(z) or not torch.equal(idx, torch.arange(len(z), device=idx.device))
+        if sel: z = z[idx]                               # a copy: skipped when every node counts, in order (full-batch training)
+        if not self.auto_graph: return ModelOutput(self.head(z), embedding=z)
+        pre = self.head[0](z)                                                         # (M, head_hidden)
+        if run_gat: pre = pre + self.head_graph(gs[idx] if sel else gs)
+        return ModelOutput(self.head[1:](pre), embedding=z)
 
 # %% ../nbs/02_hemogat.ipynb #26f55583
 def toy_graph(n:int=24, d:dict|None=None, n_classes:int=3, seq_len:dict|None=None, seed:int=0, **kw)->tuple[HeteroData, np.ndarray]:
@@ -439,7 +457,7 @@ def hemogat_fold_data(features:dict,          # modality -> `Features` (from the
     for m in config.modalities:
         f = features[m].select(ids)
         feats[m] = f.array()
-        if f.is_sequence and config.cmt == 'sequence': seqs[m] = pad_sequences(f.list())
+        if f.is_sequence and config.cmt in ('sequence', 'auto'): seqs[m] = pad_sequences(f.list())
     if len(seqs) < 2: seqs = None
     rows = df.loc[ids]
     meta = {c: rows[c].to_numpy() for c in ('dialogue', 'speaker', 'turn') if c in rows}
@@ -456,3 +474,43 @@ def fit_hemogat(model:HemoGAT, data:dict|FoldData, classes=None, callbacks=(), *
     train, val = (data.train, data.val) if isinstance(data, FoldData) else (data['train'], data.get('val'))
     tr.fit(train, val)
     return tr
+
+# %% ../nbs/02_hemogat.ipynb #dcea3d63
+from .trainer import Callback, TrainSettings
+
+HEMOGAT_TRAIN = {   # TrainSettings overrides per named HemoGAT training setting
+    'official': dict(optimizer='adam', lr=1e-4, weight_decay=5e-4, scheduler='plateau', gamma=0.5, plateau_patience=15,
+                     epochs=100, select_metric='loss'),     # main.py / utils.train; the plateau steps on the validation loss
+    'corrected': dict(optimizer='adamw', lr=1e-3, weight_decay=5e-4, epochs=100),   # the epoch is selected on validation
+}
+
+def hemogat_train_settings(preset:str='corrected',  # a key of `HEMOGAT_TRAIN`
+                           **overrides,             # any `TrainSettings` field, applied last
+                          )->TrainSettings:
+    "The `TrainSettings` of a named HemoGAT training setting."
+    if preset not in HEMOGAT_TRAIN: raise KeyError(f"no HemoGAT training preset {preset!r}; presets: {sorted(HEMOGAT_TRAIN)}")
+    return TrainSettings(**{'progress': False, **HEMOGAT_TRAIN[preset], **overrides})
+
+
+
+# %% ../nbs/02_hemogat.ipynb #fb7aef9c
+class OfficialTrainEvalMode(Callback):
+    "Defect 2 of the official loop, reproduced: epochs ≥ 1 train in eval mode (dropout off, BatchNorm frozen after one update)."
+    def on_epoch_start(self, trainer, epoch:int): self.epoch = epoch
+    def on_batch_start(self, trainer, batch):
+        if self.epoch > 0: trainer.wrapped.eval()        # the official loop never calls model.train() again
+        return batch
+
+class LastEpoch(Callback):
+    "Keep the last epoch's weights instead of the best validation epoch (the official code tests the last epoch)."
+    def on_fit_start(self, trainer): self.weights = None
+    def on_epoch_end(self, trainer, epoch:int, logs:dict):
+        if epoch == trainer.settings.epochs - 1: self.weights = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
+    def on_fit_end(self, trainer):
+        if self.weights is not None: trainer.model.load_state_dict(self.weights)
+
+def official_callbacks()->list:
+    "The official loop's behaviour that is not a setting: train/eval mode (defect 2) and the last epoch tested."
+    return [OfficialTrainEvalMode(), LastEpoch()]
+
+
