@@ -14,9 +14,9 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['MODALITIES', 'TASK_TYPES', 'MODELS', 'check_task_type', 'MmserError', 'DataError', 'MissingExtraError', 'require',
-           'cache_dir', 'atomic_write', 'atomic_save_json', 'Batch', 'ModelOutput', 'Settings', 'SafeUnpickler',
-           'safe_load_pickle', 'new_hash', 'hash_text', 'hash_json', 'hash_file', 'pad_sequences', 'masked_mean',
-           'standardize', 'load_all_modules', 'Registry', 'ModelConfig', 'register_model', 'list_models',
+           'cache_dir', 'umask_mode', 'atomic_write', 'atomic_save_json', 'Batch', 'ModelOutput', 'Settings',
+           'SafeUnpickler', 'safe_load_pickle', 'new_hash', 'hash_text', 'hash_json', 'hash_file', 'pad_sequences',
+           'masked_mean', 'standardize', 'load_all_modules', 'Registry', 'ModelConfig', 'register_model', 'list_models',
            'get_model_classes', 'build_model', 'save_pretrained', 'from_pretrained']
 
 # %% ../nbs/00_core.ipynb #203c9b53
@@ -62,11 +62,20 @@ def cache_dir(*parts:str)->Path:
     return p
 
 # %% ../nbs/00_core.ipynb #41f29c3e
+def _umask()->int:
+    "The process's umask (read by setting it and putting it back)."
+    m = os.umask(0o022); os.umask(m); return m
+
+def umask_mode(path:str|os.PathLike, directory:bool=False)->Path:
+    "Give a file (0o666) or folder (0o777) made by `tempfile` (0o600 / 0o700) the mode the umask asks for, as `open` would."
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask()); return Path(path)
+
 @contextlib.contextmanager
 def atomic_write(path:str|os.PathLike, mode:str='wb', **kw):
-    "Open a temporary sibling of `path` for writing; on success fsync and rename it over `path`."
+    "Open a temporary sibling of `path` for writing; on success fsync and rename it over `path` (with the umask's mode)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    umask_mode(tmp)                                    # mkstemp makes 0600 files: a written file must respect the umask
     try:
         with os.fdopen(fd, mode, **kw) as f:
             yield f
@@ -313,7 +322,7 @@ def save_pretrained(model:nn.Module, path:str|os.PathLike, extra:dict|None=None)
     "Write `config.json` (+ `extra` metadata) and `model.safetensors` into folder `path`, atomically."
     from safetensors.torch import save_file
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.'))
+    tmp = umask_mode(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.'), directory=True)
     try:
         cfg = {'model_type': model.model_type, **model.config.to_dict()}
         atomic_save_json({'config': cfg, **(extra or {})}, tmp/'config.json')

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .core import DataError, require, cache_dir, atomic_write, atomic_save_json, hash_json, new_hash
+from .core import DataError, require, cache_dir, atomic_write, atomic_save_json, hash_json, new_hash, umask_mode
 
 # %% auto #0
 __all__ = ['DEMO_VERSION', 'EMOTIONS', 'WORDINGS', 'demo_settings_text', 'load_demo_settings', 'espeak_variants',
@@ -303,7 +303,7 @@ def build_demo_corpus(n_dialogues:int|None=None, # dialogues; None = the setting
         df = _load_manifest(final)
         if all(os.path.exists(p) for p in df.path): return df[_COLS]
         warnings.warn(f"demo corpus cache {str(final)!r} lost some wav files; synthesising it again")
-    tmp = Path(tempfile.mkdtemp(dir=root, prefix=f'.{key}.'))
+    tmp = umask_mode(tempfile.mkdtemp(dir=root, prefix=f'.{key}.'), directory=True)
     try:
         df = _synthesize(plan_dialogues(n, seed, s), tmp, s)
         atomic_save_json({'key': key, 'n_dialogues': n, 'seed': seed, 'version': DEMO_VERSION,

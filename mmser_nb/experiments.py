@@ -207,6 +207,12 @@ def _fit_run(exp:Experiment, df:pd.DataFrame, features:dict, protocol, fold, see
         pred = trainer.predict(data.test)
     return trainer.model, trainer, pred
 
+# %% ../nbs/06_experiments.ipynb #c2686f85
+def _val_scores(history:list, best_epoch)->dict:
+    "The validation scores (`val_<metric>`) of the selected epoch: what selection saw, beside the test metrics."
+    row = next((h for h in history if h.get('epoch') == best_epoch), history[-1] if history else {})
+    return {k: float(v) for k, v in row.items() if k.startswith('val_') and isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)}
+
 # %% ../nbs/06_experiments.ipynb #adda0a57
 def _save_run(out_dir:Path, run:str, row:dict, art:dict, exp:Experiment, settings:TrainSettings, metrics:dict, protocol, fold, seed:int, save_checkpoint:bool):
     "Write one run's JSON (row, configs, history, test predictions), its test embeddings and its selected model."
@@ -237,7 +243,7 @@ def run_one(exp:Experiment, df:pd.DataFrame, features:dict, protocol, fold, seed
            'transcript_source': _transcript_source(df, fold.test_ids), 'fold': fold.name, 'seed': seed,
            'n_train': len(fold.train_ids), 'n_val': len(fold.val_ids), 'n_test': len(fold.test_ids),
            'best_epoch': None if trainer.best_epoch is None else int(trainer.best_epoch), 'train_seconds': round(time.time() - t0, 2),
-           **_scalar_metrics(metrics)}
+           **_scalar_metrics(metrics), **_val_scores(history, trainer.best_epoch)}
     art = {'run': run, 'ids': list(pred.ids), 'y_true': y_true, 'scores': scores, 'y_pred': _np(pred.preds),
            'embeddings': _np(getattr(pred, 'embeddings', None)), 'history': history, 'classes': list(protocol.classes),
            'task': protocol.task, 'model': model}

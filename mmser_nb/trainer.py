@@ -18,7 +18,7 @@ from torch.utils.data import Dataset, DataLoader, Sampler
 from fastcore.basics import patch
 
 from .core import (Settings, MODALITIES, TASK_TYPES, check_task_type, DataError, Batch, ModelOutput,
-                           atomic_write, atomic_save_json, save_pretrained)
+                           atomic_write, atomic_save_json, save_pretrained, umask_mode)
 from .metrics import higher_is_better
 from .views import VectorDataset, SequenceDataset, collate_batch, epoch_seed, LengthBucketSampler
 
@@ -218,7 +218,7 @@ def lr_lambda(kind:str, total_steps:int, warmup_steps:int, steps_per_epoch:int, 
 def atomic_folder(path:str|os.PathLike):
     "Yield a temporary sibling folder; on success it replaces `path` in one rename."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.'))
+    tmp = umask_mode(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.'), directory=True)
     try:
         yield tmp
         old = path.with_name(f'.{path.name}.old')
