@@ -20,8 +20,9 @@ from .experiments import Experiment, run_experiment, run_many, save_reports, pre
 
 # %% auto #0
 __all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_TRAIN', 'QUICK', 'COMMANDS', 'parse_features',
-           'check_model', 'check_protocol', 'format_results', 'find_checkpoint', 'load_checkpoint', 'predict_file',
-           'predict', 'extract', 'train', 'evaluate', 'finetune', 'demo_experiments', 'demo', 'usage', 'main']
+           'check_model', 'check_protocol', 'format_results', 'checkpoint_candidates', 'find_checkpoint',
+           'load_checkpoint', 'predict_file', 'predict', 'extract', 'train', 'evaluate', 'finetune', 'demo_experiments',
+           'demo', 'usage', 'main']
 
 # %% ../nbs/07_cli.ipynb #6f3f967a
 DEFAULT_PROTOCOL = {'demo': 'demo4', 'emodb': 'emodb_loso10', 'iemocap': 'iemocap4_loso5', 'meld': 'meld7_official'}
@@ -64,14 +65,20 @@ def format_results(res, metrics:list|None=None)->str:
     return head + '\n' + s.rename(columns={'experiment': 'system'}).to_string(index=False)
 
 # %% ../nbs/07_cli.ipynb #934a3cf3
+def checkpoint_candidates(path:str|os.PathLike)->list[Path]:
+    "The checkpoint folders `path` names: itself, or every `checkpoints/*` of an experiment folder (or of its sub-folders), sorted."
+    p = Path(path)
+    if (p/'config.json').exists(): return [p]
+    for pat in ('checkpoints/*/config.json', '*/checkpoints/*/config.json'):
+        c = sorted(q.parent for q in p.glob(pat))
+        if c: return c
+    return []
+
 def find_checkpoint(path:str|os.PathLike)->Path:
     "A checkpoint folder: `path` itself, or the first of `path/checkpoints/*` (experiment folder), or of `path/*/checkpoints/*`."
-    p = Path(path)
-    if (p/'config.json').exists(): return p
-    for pat in ('checkpoints/*/config.json', '*/checkpoints/*/config.json'):
-        c = sorted(p.glob(pat))
-        if c: return c[0].parent
-    raise FileNotFoundError(f"no checkpoint at {str(p)!r}: expected a folder with config.json + model.safetensors, or an experiment folder with checkpoints/")
+    c = checkpoint_candidates(path)
+    if c: return c[0]
+    raise FileNotFoundError(f"no checkpoint at {str(path)!r}: expected a folder with config.json + model.safetensors, or an experiment folder with checkpoints/")
 
 # %% ../nbs/07_cli.ipynb #2c235a38
 def load_checkpoint(path:str|os.PathLike)->tuple:
@@ -131,6 +138,9 @@ def predict(checkpoint:str=None, # (required) a checkpoint folder (config.json +
     "Predict the emotion of one audio file: prints the label and the class probabilities."
     _required(checkpoint=checkpoint, wav=wav)
     r = predict_file(checkpoint, wav, text, asr)
+    n = len(checkpoint_candidates(checkpoint))
+    if n > 1: print(f"checkpoint: {r['checkpoint']} (the first of the {n} runs in {checkpoint}: fold {Path(r['checkpoint']).name.rsplit('-seed', 1)[0]}, "
+                    f"seed {Path(r['checkpoint']).name.rsplit('-seed', 1)[-1]}; pass one run's folder to choose another)")
     print(f"{r['wav']}\n  text ({r['text_source']}): {r['text']!r}\n  label: {r['label']}")
     for c, p in sorted(r['probabilities'].items(), key=lambda kv: -kv[1]): print(f"    {c:>10s}  {p:.3f}")
     return r
