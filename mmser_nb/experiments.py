@@ -18,7 +18,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .core import (Settings, MODALITIES, DataError, MissingExtraError, atomic_write, atomic_save_json,
-                           build_model, get_model_classes, list_models, save_pretrained)
+                           build_model, get_model_classes, list_models, save_pretrained, from_pretrained)
 from .corpora import CORPORA, load_corpus
 from .protocols import get_protocol
 from .metrics import compute_metrics, paired_test
@@ -282,6 +282,24 @@ def _prepare_experiment(exp, df:pd.DataFrame|None):
     return exp, protocol, df, folds
 
 # %% ../nbs/06_experiments.ipynb #fd62b898
+def _finished_run(out_dir:Path|None, run:str, exp:Experiment, protocol, save_checkpoint:bool, features:dict, seed:int):
+    "A run the same experiment already finished in `out_dir` (its JSON, and its checkpoint if kept): (row, artifacts), else None."
+    if out_dir is None: return None
+    p, ck = out_dir/'runs'/f'{run}.json', out_dir/'checkpoints'/run
+    if not p.exists() or (save_checkpoint and not (ck/'model.safetensors').exists()): return None
+    d = json.loads(p.read_text())
+    same = lambda a, b: json.loads(json.dumps(a, default=str)) == json.loads(json.dumps(b, default=str))
+    dims = {m: int(f.dim) for m, f in features.items()}
+    # the same experiment, and the same model config and trainer settings as this code would build (new defaults: train again)
+    if not (same(d.get('experiment'), exp.to_dict()) and same(d.get('model_config'), model_config_for(exp, dims, len(protocol.classes), protocol.task).to_dict())
+            and same(d.get('train_settings'), dataclasses.asdict(_train_settings(exp, seed, protocol, out_dir/'trainer'/run, False)))): return None
+    t, npz = d['test'], out_dir/'runs'/f'{run}.npz'
+    art = {'run': run, 'ids': t['ids'], 'y_true': np.asarray(t['y_true']), 'scores': np.asarray(t['scores']), 'y_pred': np.asarray(t['y_pred']),
+           'embeddings': np.load(npz)['embeddings'] if npz.exists() else None, 'history': d['history'], 'classes': list(protocol.classes),
+           'task': protocol.task, 'model': from_pretrained(ck) if save_checkpoint else None}
+    return d['row'], art
+
+# %% ../nbs/06_experiments.ipynb #1791cc69
 def run_experiment(exp:Experiment|dict|str,     # the experiment (or its dict / YAML)
                    store=None,                  # a `FeatureStore` (default: the cache folder's)
                    out_dir:str|os.PathLike|None=None, # where to write results, runs and checkpoints (None: nothing written)
@@ -302,7 +320,8 @@ def run_experiment(exp:Experiment|dict|str,     # the experiment (or its dict / 
         if per_fold:                                   # this fold's own features (e.g. its own fine-tuned encoder)
             run_exp = dataclasses.replace(exp, features=features_for_fold(exp.features, fold))
             if features_fold != fold.name: features, features_fold = _get_features(df, run_exp, store, progress), fold.name
-        row, art = run_one(run_exp, df, features, protocol, fold, seed, out_dir, progress=progress, save_checkpoint=save_checkpoints)
+        done = _finished_run(out_dir, _run_name(fold.name, seed), run_exp, protocol, save_checkpoints, features, seed)   # a restart skips finished runs
+        row, art = done or run_one(run_exp, df, features, protocol, fold, seed, out_dir, progress=progress, save_checkpoint=save_checkpoints)
         row['features'] = exp.features_id              # one system per row group: the per-fold template names it
         rows.append(row); arts.append(art)
         if pm in row: bar.set_postfix({pm: f"{np.mean([r[pm] for r in rows]):.4f}"})
