@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_cli.ipynb #f87df09d
 from __future__ import annotations
-import os, sys, json, time, tempfile, importlib
+import os, sys, json, time, tempfile, importlib, contextlib
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ from .experiments import Experiment, run_experiment, run_many, save_reports, pre
 __all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_TRAIN', 'QUICK', 'COMMANDS', 'parse_features',
            'check_model', 'check_protocol', 'format_results', 'checkpoint_candidates', 'find_checkpoint',
            'load_checkpoint', 'predict_file', 'predict', 'extract', 'train', 'evaluate', 'finetune', 'demo_experiments',
-           'demo', 'usage', 'main']
+           'quiet_libraries', 'demo', 'usage', 'main']
 
 # %% ../nbs/07_cli.ipynb #6f3f967a
 DEFAULT_PROTOCOL = {'demo': 'demo4', 'emodb': 'emodb_loso10', 'iemocap': 'iemocap4_loso5', 'meld': 'meld7_official'}
@@ -309,6 +309,16 @@ def demo_experiments(models:list, seeds:list, epochs:int|None=None, n_dialogues:
                        model=m, seeds=list(seeds), train=dict(tr)) for m in models]
 
 # %% ../nbs/07_cli.ipynb #8a15ac8e
+@contextlib.contextmanager
+def quiet_libraries(quiet:bool=True):
+    "With `quiet`, no third-party progress bars either (transformers' weight loading): `--quiet` means quiet."
+    from transformers.utils import logging as hf_logging
+    was = hf_logging.is_progress_bar_enabled()
+    if quiet: hf_logging.disable_progress_bar()
+    try: yield
+    finally:
+        if quiet and was: hf_logging.enable_progress_bar()
+
 @call_parse
 def demo(out_dir:str='./mmser_runs/demo', # results, plots, checkpoints and the example wav
          quick:bool=False,        # a reduced run (small corpus, 2 seeds, few epochs) for tests
@@ -321,6 +331,9 @@ def demo(out_dir:str='./mmser_runs/demo', # results, plots, checkpoints and the 
          quiet:bool=False,        # no progress bars
         ):
     "The README's main job: train and compare audio, text and fused models on the demo corpus, then predict a new wav."
+    with quiet_libraries(quiet): return _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet)
+
+def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet):
     from mmser_nb.demo_corpus import build_demo_corpus, demo_wav
     t_start = time.time(); out = Path(out_dir)
     n_dialogues = n_dialogues or (QUICK['n_dialogues'] if quick else None)
