@@ -647,25 +647,32 @@ def read_manifest(path:str|os.PathLike, # a .csv or .jsonl manifest
                   corpus:str|None=None, # corpus name (default: the manifest's file stem)
                   media:bool=True,      # check that the files exist (missing → path None, counted)
                  )->pd.DataFrame:
-    "Read a user's CSV/JSONL manifest into a corpus table."
+    "Read a user's CSV/JSONL manifest into a corpus table (a text-only manifest has `id` and `text` and no `path`)."
     path = Path(path)
     if not path.is_file(): raise DataError("manifest not found: expected a .csv or .jsonl file with at least a 'path' column", path=path)
     corpus, base, rows = corpus or path.stem, path.parent, []
     recs = _manifest_rows(path)
     if not recs: raise DataError("manifest has no rows", path=path)
-    if 'path' not in recs[0][1]: raise DataError(f"manifest lacks the 'path' column; it has {list(recs[0][1])}", path=path, line=1)
+    cols = set(recs[0][1])
+    text_only = 'path' not in cols and {'id', 'text'} <= cols        # transcripts only: no media at all, and none missing
+    if 'path' not in cols and not text_only:
+        raise DataError(f"manifest lacks the 'path' column (or 'id' and 'text' for a text-only corpus); it has {list(recs[0][1])}", path=path, line=1)
     for ln, r in recs:
         r = {k: (v.strip() if isinstance(v, str) else v) for k, v in r.items()}
-        if not r.get('path'): raise DataError("empty 'path'", path=path, line=ln)
-        p = Path(r.pop('path')); full = p if p.is_absolute() else base/p
-        uid = str(r.pop('id', '') or '') or (p.with_suffix('').as_posix() if not p.is_absolute() else p.stem)
+        if text_only:
+            uid, full = str(r.pop('id', '') or ''), None
+            if not uid: raise DataError("empty 'id'", path=path, line=ln)
+        else:
+            if not r.get('path'): raise DataError("empty 'path'", path=path, line=ln)
+            p = Path(r.pop('path')); full = p if p.is_absolute() else base/p
+            uid = str(r.pop('id', '') or '') or (p.with_suffix('').as_posix() if not p.is_absolute() else p.stem)
         def bad(msg): return DataError(msg, item=uid, path=path, line=ln)
         sp = r.pop('split', None) or None
         if sp is not None and str(sp).lower() not in SPLIT_ALIASES: raise bad(f"unknown split {sp!r}; expected train, dev (val/valid/validation) or test")
         g = r.pop('gender', None) or None
         if g is not None and str(g).lower() not in _GENDER_ALIASES: raise bad(f"unknown gender {g!r}; expected F/M/female/male")
         lab = r.pop('label', None)
-        row = dict(id=uid, corpus=corpus, path=str(full), text=str(r.pop('text', '') or ''),
+        row = dict(id=uid, corpus=corpus, path=None if full is None else str(full), text=str(r.pop('text', '') or ''),
                    text_source=str(r.pop('text_source', '') or 'human'), label=canonical_emotion(lab or None),
                    speaker=str(r.pop('speaker', '') or ''), gender=_GENDER_ALIASES[str(g).lower()] if g else None,
                    dialogue=str(r.pop('dialogue', '') or uid), split=SPLIT_ALIASES[str(sp).lower()] if sp else None, _ln=ln)
@@ -685,7 +692,8 @@ def read_manifest(path:str|os.PathLike, # a .csv or .jsonl manifest
         raise DataError("duplicate id (two rows point at the same file, or repeat an 'id')", item=i, path=path, line=int(df._ln[df.id == i].iloc[1]))
     if not any('turn' in r for r in rows): df['turn'] = df.groupby('dialogue', sort=False).cumcount().astype('int64')
     df = df.drop(columns='_ln')
-    if media: df = _set_media(df, [p if os.path.isfile(p) else None for p in df.path], corpus)
+    if text_only: df['path'], df['media_missing'] = None, False
+    elif media: df = _set_media(df, [p if os.path.isfile(p) else None for p in df.path], corpus)
     return validate_corpus(df)
 
 # %% ../nbs/00_corpora.ipynb #36cfb2bb
