@@ -114,7 +114,7 @@ def saved_bytes(fn):
     seen = {}
     def pack(t):
         try: seen[(t.untyped_storage().data_ptr(), t.device)] = t.untyped_storage().nbytes()
-        except Exception: pass
+        except (RuntimeError, NotImplementedError): pass   # a tensor without a storage of its own (e.g. a wrapper subclass) has no bytes to count
         return t
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t): out = fn()
     return out, sum(seen.values())
@@ -199,7 +199,8 @@ def main():
     cpu_time = device.type == 'cpu' and a.threads == 1
     timer, unit = Timer(cpu_time, device), ('CPU seconds' if cpu_time else 'wall seconds')
     from mmser_nb.core import build_model
-    from mmser_nb.gated_fusion import head_flops, n_params, build_encoder, HUBERT_LARGE, BERT_BASE, TINY_HUBERT, TINY_BERT
+    from mmser_nb.core import n_params
+    from mmser_nb.gated_fusion import head_flops, build_encoder, HUBERT_LARGE, BERT_BASE, TINY_HUBERT, TINY_BERT
 
     dims = dict(d_audio=64, d_text=48, d_model=64) if a.quick else dict(d_audio=1024, d_text=768, d_model=1024)
     head_steps = a.head_steps or (2 if a.quick else 12); e2e_steps = a.e2e_steps or (2 if a.quick else 3)

@@ -16,8 +16,8 @@ from torch import nn
 __all__ = ['MODALITIES', 'TASK_TYPES', 'MODELS', 'check_task_type', 'MmserError', 'DataError', 'MissingExtraError', 'require',
            'cache_dir', 'umask_mode', 'atomic_write', 'atomic_save_json', 'Batch', 'ModelOutput', 'Settings',
            'SafeUnpickler', 'safe_load_pickle', 'new_hash', 'hash_text', 'hash_json', 'hash_file', 'pad_sequences',
-           'masked_mean', 'standardize', 'load_all_modules', 'Registry', 'ModelConfig', 'register_model', 'list_models',
-           'get_model_classes', 'build_model', 'save_pretrained', 'from_pretrained']
+           'masked_mean', 'standardize', 'load_all_modules', 'Registry', 'ModelConfig', 'n_params', 'register_model',
+           'list_models', 'get_model_classes', 'build_model', 'save_pretrained', 'from_pretrained']
 
 # %% ../nbs/00_core.ipynb #203c9b53
 MODALITIES = ('audio', 'text', 'vision')
@@ -289,6 +289,11 @@ class ModelConfig(Settings):
         "The config of a named paper setting, with `overrides` on top."
         if name not in cls.presets: raise KeyError(f"{cls.__name__} has no preset {name!r}; presets: {sorted(cls.presets)}")
         return cls.from_dict({**cls.presets[name], **overrides})
+
+# %% ../nbs/00_core.ipynb #678d7ac3
+def n_params(model:nn.Module, trainable:bool=False)->int:
+    "Number of parameters of `model` (only those that require gradients with `trainable`)."
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable)
 
 # %% ../nbs/00_core.ipynb #93467692
 MODELS = Registry('model')

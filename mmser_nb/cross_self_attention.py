@@ -13,15 +13,14 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-from .core import MODALITIES, Batch, ModelOutput, ModelConfig, register_model, masked_mean
+from .core import MODALITIES, Batch, ModelOutput, ModelConfig, register_model, masked_mean, n_params
 from .baselines import Standardize
 
 # %% auto #0
 __all__ = ['SHORT', 'CROSS_PAIRS', 'SUBSETS', 'deltas', 'mfcc_deltas', 'parse_modalities', 'subset_name', 'SelfCrossConfig',
            'pad_to', 'ModalityEncoder', 'attend_mean', 'stat_pool', 'SelfCrossAttention', 'SelfAttentionConfig',
            'CrossAttentionConfig', 'CrossSelfAttentionConfig', 'SelfAttentionFusion', 'CrossAttentionFusion',
-           'CrossSelfAttentionFusion', 'count_parameters', 'rank_biserial', 'paired_comparison',
-           'plot_paired_comparison']
+           'CrossSelfAttentionFusion', 'rank_biserial', 'paired_comparison', 'plot_paired_comparison']
 
 # %% ../nbs/03b_cross_self_attention.ipynb #9a6df280
 def deltas(x:np.ndarray, # (T, D) frames
@@ -310,7 +309,7 @@ class CrossAttentionFusion(SelfCrossAttention): "Rajan et al.'s Cross model."
 @register_model('cross_self_attention_fusion', CrossSelfAttentionConfig)
 class CrossSelfAttentionFusion(SelfCrossAttention): "Rajan et al.'s Cross+Self model."
 
-def count_parameters(model:nn.Module)->int: return sum(p.numel() for p in model.parameters())
+
 
 # %% ../nbs/03b_cross_self_attention.ipynb #8c429eaf
 def rank_biserial(d:np.ndarray)->float:

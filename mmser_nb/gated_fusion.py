@@ -12,13 +12,13 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-from .core import Batch, ModelConfig, ModelOutput, register_model, masked_mean
+from .core import Batch, ModelConfig, ModelOutput, register_model, masked_mean, n_params
 
 # %% auto #0
 __all__ = ['HUBERT_LARGE', 'BERT_BASE', 'PAPER_SIZES', 'PAPER_E2E', 'OFFICIAL_SWITCHES', 'ALIGNMENTS', 'TRAIN_SETTINGS',
            'TINY_HUBERT', 'TINY_BERT', 'FusionHeadConfig', 'CmGIConfig', 'CmGIOfficialConfig', 'GatedFusionConfig',
            'Attention', 'Gate', 'build_encoder', 'speech_frame_mask', 'FusionBase', 'CmGILayer', 'CmGI', 'CmGIOfficial',
-           'n_params', 'text_frame_index', 'word_token_positions', 'pad_frame_index', 'resample_index', 'align_tokens',
+           'text_frame_index', 'word_token_positions', 'pad_frame_index', 'resample_index', 'align_tokens',
            'GatedFusion', 'padding_changes_output', 'toy_raw_batch', 'head_flops', 'count_flops']
 
 # %% ../nbs/03_gated_fusion.ipynb #7fe361e1
@@ -269,11 +269,6 @@ class CmGI(FusionBase):
 @register_model('cmgi_official', CmGIOfficialConfig)
 class CmGIOfficial(CmGI):
     "The released head: shared q/k/v and gate over [X; CA(X)], one layer, unmasked; switches as in `CmGIOfficialConfig`."
-
-# %% ../nbs/03_gated_fusion.ipynb #7d0c85e7
-def n_params(model:nn.Module, trainable:bool=False)->int:
-    "Number of (trainable) parameters."
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable)
 
 # %% ../nbs/03_gated_fusion.ipynb #ecd77d5e
 def text_frame_index(spans,                     # (W, 2) start, end seconds of each word (or token)

@@ -30,7 +30,7 @@ def site(tmp_path_factory):
 @pytest.fixture(scope='module')
 def server(site):
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *a): pass
+        def log_message(self, *a): pass        # the static server's per-request log lines would flood the test output
     class Server(http.server.ThreadingHTTPServer):
         def handle_error(self, request, client_address): pass      # a browser dropping a connection is not our error
     httpd = Server(('127.0.0.1', 0), functools.partial(Quiet, directory=str(site)))
