@@ -14,6 +14,7 @@ from fastcore.script import call_parse, anno_parser, Param
 
 from .core import MmserError, DataError, MissingExtraError, from_pretrained, list_models, get_model_classes, MODALITIES
 from .corpora import CORPORA, load_corpus
+from .protocols import get_protocol
 from .metrics import paired_test
 from .views import index_by_id, predict_fold, FOLD_FIELD
 from .experiments import Experiment, run_experiment, run_many, save_reports, predict_split
@@ -151,9 +152,14 @@ def _required(**kw):
     miss = [k for k, v in kw.items() if v is None]
     if miss: raise ValueError(f"missing required option(s): {', '.join('--' + k for k in miss)}")
 
-def _read(corpus:str, data_dir:str|None, n_dialogues:int|None=None)->pd.DataFrame:
-    kw = {'n_dialogues': n_dialogues} if corpus == 'demo' and n_dialogues else {}
-    return load_corpus(corpus, data_dir, **kw)
+def _corpus_kw(corpus:str, n_dialogues:int|None=None, corpus_name:str|None=None)->dict:
+    "Reader arguments from the command line: the demo's size, a manifest's corpus name."
+    if corpus_name and corpus != 'manifest':
+        raise ValueError(f"--corpus-name names the corpus of a manifest (--corpus manifest); {corpus!r} tables name themselves")
+    return ({'n_dialogues': n_dialogues} if corpus == 'demo' and n_dialogues else {}) | ({'corpus': corpus_name} if corpus_name else {})
+
+def _read(corpus:str, data_dir:str|None, n_dialogues:int|None=None, corpus_name:str|None=None)->pd.DataFrame:
+    return load_corpus(corpus, data_dir, **_corpus_kw(corpus, n_dialogues, corpus_name))
 
 def _store(cache:str|None):
     from mmser_nb.features import FeatureStore
@@ -165,21 +171,29 @@ def extract(corpus:str='demo',       # corpus name (demo, meld, iemocap, emodb, 
             features:str='audio:egemaps,text:minilm', # modality:spec pairs, comma-separated
             cache:str=None,          # feature store folder (default: the user cache folder)
             n_dialogues:int=None,    # demo only: dialogues to synthesise
+            corpus_name:str=None,    # manifest only: the table's corpus name (e.g. iemocap, so IEMOCAP protocols apply without a warning)
            ):
     "Compute and cache the features of a corpus (resumable; a second call reads the cache)."
     from mmser_nb.features import get_spec
     feats = parse_features(features)
-    df = _read(corpus, data_dir, n_dialogues); store = _store(cache); out = {}
+    df = _read(corpus, data_dir, n_dialogues, corpus_name); store = _store(cache); out = {}
     for m, s in feats.items():
         t0 = time.time(); f = store.get(df, get_spec(s)); out[m] = f
         print(f"{m}:{s}  {len(f.ids)} utterances  dim {f.dim}  {'sequence' if f.is_sequence else 'vector'}  {time.time() - t0:.1f}s")
     return out
 
 # %% ../nbs/07_cli.ipynb #53f99d0f
-def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds, folds, epochs, n_dialogues, config):
-    if config:
+def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds, folds, epochs, n_dialogues, config, corpus_name=None):
+    if config:                                             # the YAML, with the options given on the command line on top
         exp = Experiment.from_yaml(config)
-        check_model(exp.model); check_protocol(exp.protocol); return exp
+        kw = {k: v for k, v in dict(name=name, data_dir=data_dir, protocol=protocol, preset=preset).items() if v is not None}
+        if seeds is not None: kw['seeds'] = [int(x) for x in str(seeds).split(',')]
+        if folds: kw['folds'] = folds.split(',')
+        if epochs: kw['train'] = {**exp.train, 'epochs': int(epochs)}
+        if n_dialogues or corpus_name: kw['corpus_kw'] = {**exp.corpus_kw, **_corpus_kw(exp.corpus, n_dialogues, corpus_name)}
+        if protocol: kw['protocol_kw'] = {}
+        exp = exp.replace(**kw)
+        check_model(exp.model); get_protocol(exp.protocol, **exp.protocol_kw); return exp
     if corpus not in CORPORA: raise KeyError(f"unknown corpus {corpus!r}; valid corpora: {CORPORA.names()}")
     train = {'epochs': int(epochs)} if epochs else {}
     from mmser_nb.features import get_spec
@@ -187,28 +201,29 @@ def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds
     for s in feats.values():                               # unknown spec names fail before any corpus is read
         if FOLD_FIELD not in s: get_spec(s)                # (per-fold names: once the folds are known)
     return Experiment(name=name or model, corpus=corpus, data_dir=data_dir, protocol=_protocol_for(corpus, protocol),
-                      corpus_kw={'n_dialogues': n_dialogues} if corpus == 'demo' and n_dialogues else {},
+                      corpus_kw=_corpus_kw(corpus, n_dialogues, corpus_name),
                       features=parse_features(features), model=check_model(model), preset=preset,
-                      seeds=[int(s) for s in str(seeds).split(',')], folds=folds.split(',') if folds else None, train=train)
+                      seeds=[int(s) for s in str(seeds or '0').split(',')], folds=folds.split(',') if folds else None, train=train)
 
 @call_parse
-def train(config:str=None,        # an experiment YAML (overrides every other option)
+def train(config:str=None,        # an experiment YAML; --data-dir, --protocol, --seeds, --folds, --epochs, --name, --corpus-name given here override it
           corpus:str='demo',      # corpus name
           data_dir:str=None,      # corpus root (or manifest file)
           protocol:str=None,      # protocol name (default: the corpus's default, demo4 for demo)
           model:str='fusion_mlp', # registered model name
           features:str='audio:egemaps,text:minilm', # modality:spec pairs
           preset:str=None,        # a preset of the model's config
-          seeds:str='0',          # comma-separated seeds
+          seeds:str=None,         # comma-separated seeds (default 0)
           folds:str=None,         # comma-separated fold names (default: all)
           epochs:int=None,        # override the trainer's epochs
           n_dialogues:int=None,   # demo only
+          corpus_name:str=None,   # manifest only: the table's corpus name (e.g. iemocap)
           name:str=None,          # experiment name (default: the model name)
           out_dir:str='./mmser_runs/train', # results, plots and checkpoints
           cache:str=None,         # feature store folder
          ):
     "Run one experiment over its protocol's folds × seeds; print the table, save results, plots and checkpoints."
-    exp = _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds, folds, epochs, n_dialogues, config)
+    exp = _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds, folds, epochs, n_dialogues, config, corpus_name)
     out = Path(out_dir)/exp.name
     res = run_experiment(exp, store=_store(cache), out_dir=out)
     save_reports(res, out/'plots')
@@ -224,6 +239,7 @@ def evaluate(checkpoint:str=None, # (required) checkpoint folder (or experiment 
              fold:str=None,     # default: the checkpoint's fold
              split:str='test',  # 'train', 'val' or 'test'
              n_dialogues:int=None, # demo only
+             corpus_name:str=None, # manifest only: the table's corpus name
              cache:str=None,    # feature store folder
             ):
     "Score a saved checkpoint on one split of a corpus fold; prints the canonical metrics."
@@ -233,10 +249,11 @@ def evaluate(checkpoint:str=None, # (required) checkpoint folder (or experiment 
     _required(checkpoint=checkpoint)
     if split not in ('train', 'val', 'test'): raise ValueError(f"unknown split {split!r}; expected 'train', 'val' or 'test'")
     model, meta, ck = load_checkpoint(checkpoint)
-    proto = get_protocol(check_protocol(protocol or meta['protocol']))
+    # the protocol the run used, with its options (a YAML-declared one by its file reference)
+    proto = get_protocol(protocol) if protocol else get_protocol(meta.get('protocol_ref', meta['protocol']), **meta.get('protocol_kw', {}))
     if list(proto.classes) != list(meta['classes']):
         raise ValueError(f"protocol {proto.id!r} has classes {list(proto.classes)} but the checkpoint was trained on {meta['classes']}")
-    df = index_by_id(proto.prepare(_read(corpus, data_dir, n_dialogues)))
+    df = index_by_id(proto.prepare(_read(corpus, data_dir, n_dialogues, corpus_name)))
     folds = proto.folds(df); fname = fold or meta.get('fold')
     f = next((x for x in folds if str(x.name) == str(fname)), None)
     if f is None: raise KeyError(f"unknown fold {fname!r}; this protocol's folds: {[x.name for x in folds]}")
@@ -259,6 +276,7 @@ def finetune(corpus:str='demo',        # corpus name
              seed:int=0,               # random seed
              out_dir:str=None,         # the encoder folder, with {fold} for --fold all (default: ./mmser_runs/finetuned/<corpus>-<protocol>-{fold}-seed<seed>)
              n_dialogues:int=None,     # demo only
+             corpus_name:str=None,     # manifest only: the table's corpus name
              quiet:bool=False,         # no progress bars
             ):
     "Fine-tune a text encoder on one fold's training split (epoch chosen on its validation split); prints its --features name."
@@ -266,7 +284,7 @@ def finetune(corpus:str='demo',        # corpus name
     from mmser_nb.finetune import finetune_text_encoder
     proto = get_protocol(check_protocol(_protocol_for(corpus, protocol)))
     if proto.task != 'single_label': raise ValueError(f"fine-tuning needs a single-label protocol; {proto.id!r} is {proto.task}")
-    df = index_by_id(proto.prepare(_read(corpus, data_dir, n_dialogues)))
+    df = index_by_id(proto.prepare(_read(corpus, data_dir, n_dialogues, corpus_name)))
     folds = proto.folds(df); names = [str(f.name) for f in folds]
     if fold is None and len(folds) > 1:
         raise ValueError(f"protocol {proto.id!r} has {len(folds)} folds: choose one with --fold ({names}), or --fold all for one encoder per fold")

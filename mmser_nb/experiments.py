@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from .core import (Settings, MODALITIES, DataError, MissingExtraError, atomic_write, atomic_save_json,
                            build_model, get_model_classes, list_models, save_pretrained, from_pretrained)
 from .corpora import CORPORA, load_corpus
-from .protocols import get_protocol
+from .protocols import get_protocol, is_protocol_file
 from .metrics import compute_metrics, paired_test
 from .features import FeatureStore, get_spec
 from .views import (FoldData, fold_data, predict_fold, index_by_id, fold_targets, FOLD_CHECKS, FOLD_FIELD,
@@ -41,7 +41,7 @@ class Experiment(Settings):
     corpus: str = 'demo'                     # a key of `CORPORA`
     data_dir: str|None = None                # corpus root (unused for 'demo')
     corpus_kw: dict = field(default_factory=dict)   # extra reader arguments, e.g. {'n_dialogues': 12}
-    protocol: str = 'demo4'                  # a registered protocol name
+    protocol: str = 'demo4'                  # a registered protocol name, `path.yaml#name`, or `{kind: name, **options}`
     protocol_kw: dict = field(default_factory=dict)  # protocol options, e.g. {'fru_as_angry': True}
     features: dict = field(default_factory=lambda: {'audio': 'egemaps', 'text': 'minilm'})  # modality -> feature spec name
     model: str = 'fusion_mlp'                # a registered model name
@@ -53,6 +53,10 @@ class Experiment(Settings):
     view: str|None = None                    # a registered view name; None = the one the model names (`Model.view`)
 
     def __post_init__(self):
+        if isinstance(self.protocol, dict):                # inline `{kind: group_kfold, by: dialogue, ...}`
+            d = dict(self.protocol)
+            if 'kind' not in d: raise ValueError(f"an inline protocol needs a 'kind' (a registered protocol), got {d}")
+            self.protocol, self.protocol_kw = d.pop('kind'), {**d, **self.protocol_kw}
         if self.corpus not in CORPORA: raise KeyError(f"unknown corpus {self.corpus!r}; valid corpora: {CORPORA.names()}")
         bad = [m for m in self.features if m not in MODALITIES]
         if bad: raise ValueError(f"unknown modality {bad}; features keys must be among {MODALITIES}")
@@ -60,6 +64,17 @@ class Experiment(Settings):
         if not self.seeds: raise ValueError("an experiment needs at least one seed")
         self.seeds = [int(s) for s in self.seeds]
         self.features = {m: self.features[m] for m in MODALITIES if m in self.features}   # canonical order
+
+    @classmethod
+    def from_yaml(cls, src:str|os.PathLike):
+        "As `Settings.from_yaml`; a relative protocols-file reference is read relative to the YAML file."
+        exp = super().from_yaml(src)
+        if isinstance(src, Path) or Path(str(src)).suffix in ('.yaml', '.yml'):
+            path, sep, key = str(exp.protocol).partition('#')
+            near = Path(src).parent/path
+            if is_protocol_file(exp.protocol) and not Path(path).is_absolute() and near.exists():
+                exp.protocol = str(near.resolve()) + sep + key
+        return exp
 
     @property
     def features_id(self)->str:
@@ -226,6 +241,7 @@ def _save_run(out_dir:Path, run:str, row:dict, art:dict, exp:Experiment, setting
     if save_checkpoint:
         save_pretrained(art['model'], out_dir/'checkpoints'/run, extra={'mmser': {
             'classes': list(protocol.classes), 'task': protocol.task, 'protocol': protocol.id, 'features': dict(exp.features),
+            'protocol_ref': str(exp.protocol), 'protocol_kw': dict(exp.protocol_kw),
             'experiment': exp.name, 'fold': fold.name, 'seed': seed, 'metrics': _scalar_metrics(metrics)}})
 
 # %% ../nbs/06_experiments.ipynb #e93b21ee

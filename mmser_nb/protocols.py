@@ -5,6 +5,7 @@
 # %% ../nbs/00_eval_protocols.ipynb #1045ad17
 from __future__ import annotations
 import re, warnings, dataclasses
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable
 import numpy as np
@@ -16,11 +17,12 @@ from .corpora import emotion_spellings, MOSEI_EMOTIONS, SPLIT_ALIASES
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'IEMOCAP_SRC', 'MELD_CLASSES', 'EMODB_CLASSES', 'DEMO_CLASSES', 'Fold', 'label_map', 'Protocol',
-           'register_protocol', 'get_protocol', 'list_protocols', 'protocol_table', 'iemocap_session',
-           'iemocap_speaker', 'dialogue_of', 'session_splitter', 'speaker_splitter', 'hint_splitter',
+           'register_protocol', 'is_protocol_file', 'get_protocol', 'list_protocols', 'protocol_table',
+           'iemocap_session', 'iemocap_speaker', 'dialogue_of', 'session_splitter', 'speaker_splitter', 'hint_splitter',
            'dialogue_splitter', 'random_splitter', 'iemocap4_loso5', 'iemocap4_session2', 'iemocap6_erc',
            'iemocap7_5fold', 'iemocap4_random', 'meld7_official', 'mosei_emo_multilabel', 'iemocap4_cmusdk',
-           'sims_official', 'emodb_loso10', 'demo4', 'random_utterance']
+           'sims_official', 'emodb_loso10', 'demo4', 'random_utterance', 'split_column', 'group_splitter',
+           'group_kfold', 'read_protocol_file', 'declared_protocol']
 
 # %% ../nbs/00_eval_protocols.ipynb #8f8e808d
 @dataclass
@@ -254,9 +256,14 @@ def register_protocol(name:str, factory:Callable|None=None):
     "Register `factory(**options) -> Protocol` under `name` (usable as a decorator)."
     return PROTOCOLS.register(name, factory)
 
+def is_protocol_file(name)->bool:
+    "Does `name` point into a protocols YAML (`path.yaml` or `path.yaml#name`)?"
+    return isinstance(name, (str, Path)) and re.search(r'\.ya?ml(#[^#]*)?$', str(name)) is not None
+
 def get_protocol(name:str, **options)->Protocol:
     "The protocol registered as `name`, built with `options`; unknown names list the valid ones."
     if isinstance(name, Protocol): return name
+    if is_protocol_file(name): return declared_protocol(name, **options)   # `path.yaml#name`: a protocol declared in YAML
     factory = PROTOCOLS[name]              # unknown names list the registered ones
     try: p = factory(**options)
     except TypeError as e: raise TypeError(f"protocol {name!r}: bad options {options}: {e}") from None
@@ -280,16 +287,21 @@ def protocol_table()->pd.DataFrame:
 # %% ../nbs/00_eval_protocols.ipynb #eba6069c
 _IEMO = re.compile(r'^Ses0?(\d+)[FM]_(.+)_([FM])\d+$')
 
+_SES_IN = {'dialogue': r'^Ses0?(\d+)', 'speaker': r'^(?:Ses0?)?(\d+)[FM]?$'}   # 'Ses01F_impro01'; 'Ses01F', '1F'
+
 def iemocap_session(df:pd.DataFrame)->pd.Series:
-    "Session number (int) per row, from `session` (e.g. 1, '1', 'Ses01', 'Session1') or else the id."
+    "Session number (int) per row: from `session` (1, 'Ses01', 'Session1'), the id, the `dialogue` ('Ses01F_impro01') or the `speaker` ('Ses01F', '1F')."
     if 'session' in df.columns and df.session.notna().all():
         num = df.session.astype(str).str.extract(r'(\d+)\s*$')[0]
         if num.notna().all(): return num.astype(int).set_axis(df.index)
-    m = df.id.astype(str).str.extract(_IEMO)
-    if m[0].isna().any():
-        raise DataError("cannot tell the IEMOCAP session: no usable 'session' column and an id not like 'Ses01F_impro01_F000'",
-                        item=str(df.id[m[0].isna()].iloc[0]))
-    return m[0].astype(int)
+    m = df.id.astype(str).str.extract(_IEMO)[0]
+    for col, pat in _SES_IN.items():                       # ids of another shape (a COSMIC-style manifest): the other columns
+        if m.notna().all() or col not in df.columns: continue
+        m = m.fillna(df[col].astype(str).str.extract(pat)[0])
+    if m.isna().any():
+        raise DataError("cannot tell the IEMOCAP session: add a 'session' column (1-5), or give ids like 'Ses01F_impro01_F000', "
+                        "dialogues like 'Ses01F_impro01' or speakers like 'Ses01F' / '1F'", item=str(df.id[m.isna()].iloc[0]))
+    return m.astype(int)
 
 def iemocap_speaker(df:pd.DataFrame)->pd.Series:
     "Speaker per row as '<session><F|M>', e.g. '1F' (10 speakers in the full corpus)."
@@ -598,3 +610,82 @@ def random_utterance(base:str|None=None, # a registered protocol whose classes a
     return Protocol('random_utterance', corpus, tuple(classes), 'single_label', None, random_splitter(test_frac, val_frac),
                     split=f'random utterance split, test {test_frac:.0%}, val {val_frac:.0%} (speaker-dependent)', comparable=False,
                     source='generic random split; speakers are shared between parts')
+
+# %% ../nbs/00_eval_protocols.ipynb #991f3887
+def _classes_from(name, base, classes, corpus):
+    "(classes, label_map, corpus, task, primary metric) from a `base` protocol or a class list."
+    if base is not None:
+        b = get_protocol(base)
+        return b.classes, b.label_map, corpus or b.corpus, b.task, b.primary_metric
+    if not classes: raise ValueError(f"{name} needs base=<protocol> (its classes and label map) or classes=[...]")
+    return tuple(classes), None, corpus, 'single_label', 'balanced_accuracy'
+
+@register_protocol('split_column')
+def split_column(column:str='split',  # the column holding train / dev (val, valid, validation) / test
+                 base:str|None=None,  # a registered protocol whose classes and label map are reused
+                 classes:list|None=None, # else: the class order (labels map to themselves)
+                 corpus:str|None=None):
+    "One fold 'official' from a column of the table: train / dev / test as the user's manifest says."
+    cls, lm, corpus, task, pm = _classes_from('split_column', base, classes, corpus)
+    return Protocol('split_column', corpus, cls, task, lm, hint_splitter((column,)), split=f'train/dev/test from column {column!r}',
+                    comparable=False, source="the table's own split column", primary_metric=pm)
+
+# %% ../nbs/00_eval_protocols.ipynb #b1a9fb03
+def group_splitter(by:str, k:int|None=5, val_frac:float=0.15):
+    "`k` folds over the groups of column `by` (fixed across seeds); validation = `val_frac` of the training groups, drawn by the seed."
+    def split(p, d, seed):
+        if by == 'dialogue': g = dialogue_of(d).to_numpy()
+        elif by in d.columns and d[by].notna().all(): g = d[by].astype(str).to_numpy()
+        else: raise DataError(f"protocol {p.id!r} folds over column {by!r}, which the table " + ('lacks' if by not in d.columns else
+                              f"leaves empty in {int(d[by].isna().sum())} row(s)") + f"; its columns: {list(d.columns)}")
+        groups = sorted(set(g)); n = k or len(groups)
+        if n < 2 or len(groups) < n: raise DataError(f"protocol {p.id!r}: {len(groups)} value(s) of {by!r}, cannot make {n} folds")
+        order = [groups[i] for i in _rng(0, 13).permutation(len(groups))]   # the same test groups for every seed
+        ids, folds = d.id.to_numpy(), []
+        for i in range(n):
+            test = order[i::n]; rest = [x for x in groups if x not in test]
+            nv = max(1, round(val_frac * len(rest))) if val_frac > 0 else 0
+            val = list(_rng(seed, 17, i).choice(rest, nv, replace=False)) if nv else []
+            te, va = np.isin(g, test), np.isin(g, val)
+            folds.append(Fold(f'{by}{i}' if k else f'{by}_{test[0]}', ids[~te & ~va], ids[va], ids[te]))
+        return folds
+    return split
+
+@register_protocol('group_kfold')
+def group_kfold(by:str='speaker',    # the column to fold over (speaker, dialogue, session or any other)
+                k:int|None=5,        # number of folds; None = leave one group out
+                val_frac:float=0.15, # share of the training groups that validates
+                base:str|None=None, classes:list|None=None, corpus:str|None=None):
+    "k folds by any column (speaker-, dialogue- or session-independent), classes from `base` or `classes`."
+    cls, lm, corpus, task, pm = _classes_from('group_kfold', base, classes, corpus)
+    what = f'{k} folds' if k else 'one fold per value'
+    return Protocol('group_kfold', corpus, cls, task, lm, group_splitter(by, k, val_frac),
+                    split=f'{what} by {by!r}, val = {val_frac:.0%} of the training {by} values', comparable=False,
+                    source=f'generic {by}-independent folds', primary_metric=pm)
+
+# %% ../nbs/00_eval_protocols.ipynb #5d9a5468
+def read_protocol_file(path:str|Path)->dict:
+    "`{name: {'kind': registered protocol, **options}}` from a protocols YAML (a top-level `protocols:` mapping, or the mapping itself)."
+    import yaml
+    path = Path(path).expanduser()
+    if not path.exists(): raise FileNotFoundError(f"protocols file {str(path)!r} does not exist")
+    d = yaml.safe_load(path.read_text()) or {}
+    d = d.get('protocols', d) if isinstance(d, dict) else d
+    if not isinstance(d, dict) or not d: raise DataError(f"protocols file {str(path)!r} declares no protocols (expected 'protocols: {{name: {{kind: ..., ...}}}}')")
+    for k, v in d.items():
+        if not isinstance(v, dict) or 'kind' not in v:
+            raise DataError(f"protocols file {str(path)!r}: protocol {k!r} needs a 'kind' (one of {list_protocols()})", item=str(k))
+    return d
+
+def declared_protocol(ref:str|Path, **options)->Protocol:
+    "The protocol `ref` = `path.yaml[#name]` declares, named `name`."
+    path, _, key = str(ref).partition('#')
+    decl = read_protocol_file(path)
+    if not key:
+        if len(decl) != 1: raise KeyError(f"protocols file {path!r} declares {list(decl)}: choose one with {path}#<name>")
+        key = next(iter(decl))
+    if key not in decl: raise KeyError(f"unknown protocol {key!r} in {path!r}; it declares {list(decl)}")
+    spec = dict(decl[key]); kind = spec.pop('kind')
+    if is_protocol_file(kind): raise DataError(f"protocol {key!r} in {path!r}: kind must be a registered protocol, not another file", item=key)
+    p = get_protocol(kind, **{**spec, **options})
+    return dataclasses.replace(p, id=key, source=f"declared in {path} ({kind}); " + p.source, options={'kind': kind, **spec, **options})
