@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_features_transcripts.ipynb #6022dcb9
 from __future__ import annotations
-import os, re, json, time, unicodedata, warnings, math
+import os, re, json, time, unicodedata, warnings, math, functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable, Iterable
@@ -17,18 +17,28 @@ from .core import (DataError, MissingExtraError, Registry, require, cache_dir, a
 from .audio import load_audio
 
 # %% auto #0
-__all__ = ['SR', 'TRANSCRIBERS', 'normalize_text', 'word_edits', 'wer', 'Transcriber', 'transcriber_key', 'transcript_source',
-           'whisper_model_path', 'WhisperCT2Transcriber', 'HFTranscriber', 'audio_flag', 'file_hash', 'TranscriptCache',
-           'transcribe_corpus', 'with_transcripts', 'register_transcriber', 'get_transcriber', 'asr_texts',
-           'wer_report']
+__all__ = ['SR', 'TRANSCRIBERS', 'normalize_text', 'has_words', 'word_edits', 'wer', 'Transcriber', 'transcriber_key',
+           'transcript_source', 'whisper_model_path', 'WhisperCT2Transcriber', 'HFTranscriber', 'audio_flag',
+           'file_hash', 'TranscriptCache', 'transcribe_corpus', 'with_transcripts', 'register_transcriber',
+           'get_transcriber', 'asr_texts', 'wer_report']
 
 # %% ../nbs/00_features_transcripts.ipynb #ebf64f73
-def normalize_text(s:str|None)->str:
-    "The WER normaliser: NFKC, lower-case, drop apostrophes, other punctuation → space, collapse spaces."
-    s = unicodedata.normalize('NFKC', s or '').lower()
-    s = re.sub(r"['’‘`]", '', s)                 # contractions stay one word: "can't" -> "cant"
-    s = re.sub(r'[^\w\s]|_', ' ', s)             # "well-known," -> "well known"
-    return ' '.join(s.split())
+@functools.lru_cache(maxsize=4)
+def _english_normalizer(spelling:str|None=None):
+    from transformers.models.whisper.english_normalizer import EnglishTextNormalizer
+    return EnglishTextNormalizer(json.loads(Path(spelling).read_text()) if spelling else {})
+
+def normalize_text(s:str|None,            # a transcript (None = empty)
+                   spelling:str|None=None, # a British -> American spelling JSON (Whisper's `normalizer.json`), optional
+                  )->str:
+    "The WER normaliser: Whisper's English normaliser (numbers, contractions, titles, fillers, punctuation), adjacent digit groups joined."
+    s = re.sub(r"[’‘`]", "'", unicodedata.normalize('NFKC', s or ''))
+    s = _english_normalizer(spelling)(s)
+    return re.sub(r'(?<=\d) (?=\d)', '', ' '.join(s.split()))     # "5 5" -> "55", as "five five" becomes
+
+def has_words(s:str|None)->bool:
+    "Does `s` hold any word or digit (fillers count: an ASR 'Hmm.' is speech)?"
+    return re.search(r'\w', s or '') is not None
 
 # %% ../nbs/00_features_transcripts.ipynb #9599147a
 def word_edits(ref:list[str], # reference words
@@ -275,7 +285,7 @@ def transcribe_corpus(df:pd.DataFrame,             # corpus table with `id`, `pa
                     s, e = (max(0, int(round(float(row[k]) * SR))) for k in ('start', 'end')); wav = wav[s:e]
                 flag = audio_flag(wav, silence_dbfs)
                 text = '' if flag else transcriber.transcribe(wav)
-                if not flag and not normalize_text(text): text, flag = '', 'no_speech'
+                if not flag and not has_words(text): text, flag = '', 'no_speech'
                 rec = dict(audio=akey, item=item, text=text, flag=flag, seconds=round(wav.size / SR, 3))
                 if c: c.add(rec)
             texts.append(rec['text']); flags.append(rec['flag'])
