@@ -17,7 +17,7 @@ from torch import nn
 from .core import Settings, DataError, Batch, ModelOutput, atomic_save_json, require, new_hash, masked_mean
 from .features import FeatureSpec, resolve_model, register_spec_resolver
 from .views import register_fold_check
-from .trainer import Trainer, TrainSettings, atomic_folder
+from .trainer import Trainer, TrainSettings, EpochLog, atomic_folder
 from .views import length_buckets
 
 # %% auto #0
@@ -117,7 +117,8 @@ def finetune_text_encoder(df:pd.DataFrame,            # prepared corpus table in
                           select_metric:str='weighted_f1',
                           seed:int=0,
                           text_col:str='text',
-                          progress:bool=True,
+                          progress:bool=True,          # tqdm bars for epochs and batches
+                          log_epochs:bool=False,       # one printed line per epoch (a quiet run's sign of life)
                          )->Path:
     "Fine-tune `model` on the fold's training utterances, keep the best validation epoch, save it as a HF folder; returns its path."
     tf = require('transformers', 'text')
@@ -148,7 +149,8 @@ def finetune_text_encoder(df:pd.DataFrame,            # prepared corpus table in
         return TokenBatches(rows[text_col].tolist(), rows.index.tolist(), tok, rows['y'].to_numpy(), batch_size,
                             max_length, shuffle=shuffle, seed=seed)
     state = out_dir.with_name(f'.{out_dir.name}.trainer')
-    trainer = Trainer(clf, settings.replace(out_dir=str(state), resume=True), task='single_label', classes=list(range(n_classes)))
+    trainer = Trainer(clf, settings.replace(out_dir=str(state), resume=True), task='single_label', classes=list(range(n_classes)),
+                      callbacks=[EpochLog(f'fine-tuning on fold {fold.name}: ')] if log_epochs else [])
     history = trainer.fit(view('train_ids', True), view('val_ids', False))
 
     from safetensors.torch import save_file

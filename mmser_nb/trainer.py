@@ -25,7 +25,7 @@ from .views import VectorDataset, SequenceDataset, collate_batch, epoch_seed, Le
 # %% auto #0
 __all__ = ['TrainSettings', 'set_heap_mmap_threshold', 'select_key', 'balanced_class_weights', 'task_loss', 'split_state',
            'join_state', 'Callback', 'Predictions', 'EpochSampler', 'lr_lambda', 'atomic_folder', 'save_model_folder',
-           'Trainer', 'launch_cpu_processes']
+           'Trainer', 'EpochLog', 'launch_cpu_processes']
 
 # %% ../nbs/00a_trainer.ipynb #35091bd6
 _CHOICES = {'optimizer': ('adamw', 'adam', 'sgd'), 'scheduler': ('none', 'cosine', 'linear', 'plateau', 'step'),
@@ -593,6 +593,19 @@ def fit(self:Trainer, train, val=None)->pd.DataFrame:
     for cb in self.callbacks: cb.on_fit_end(self)
     if s.log_with: acc.end_training()
     return self.history
+
+# %% ../nbs/00a_trainer.ipynb #ca9f9bdd
+class EpochLog(Callback):
+    "One line per epoch: training loss, the selection score, the best so far and the epoch's seconds."
+    def __init__(self, prefix:str='', # printed first, e.g. the fold being trained
+                 file=None):          # default: standard output
+        self.prefix, self.file = prefix, file
+    def on_epoch_end(self, trainer, epoch:int, logs:dict):
+        if not trainer.is_main: return
+        key = f'val_{trainer.select_metric}'
+        score = f", {key} {logs[key]:.4f} (best {trainer.best_score:.4f}, epoch {trainer.best_epoch})" if key in logs else ''
+        print(f"{self.prefix}epoch {epoch + 1}/{trainer.settings.epochs}: train_loss {logs['train_loss']:.4f}{score}, {logs['seconds']:.0f} s",
+              file=self.file or sys.stdout, flush=True)
 
 # %% ../nbs/00a_trainer.ipynb #a9ebdeed
 def _free_port()->int:
