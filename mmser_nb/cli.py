@@ -15,6 +15,7 @@ from fastcore.script import call_parse, anno_parser, Param
 from .core import MmserError, DataError, MissingExtraError, from_pretrained, list_models, get_model_classes, MODALITIES
 from .corpora import CORPORA, load_corpus
 from .protocols import get_protocol
+from .features import DEFAULT_FEATURES
 from .metrics import paired_test
 from .views import index_by_id, predict_fold, FOLD_FIELD
 from .experiments import Experiment, run_experiment, run_many, save_reports, predict_split
@@ -168,7 +169,7 @@ def _store(cache:str|None):
 @call_parse
 def extract(corpus:str='demo',       # corpus name (demo, meld, iemocap, emodb, manifest)
             data_dir:str=None,       # corpus root (or manifest file); not needed for demo
-            features:str='audio:egemaps,text:minilm', # modality:spec pairs, comma-separated
+            features:str=','.join(f'{m}:{s}' for m, s in DEFAULT_FEATURES.items()), # modality:spec pairs, comma-separated
             cache:str=None,          # feature store folder (default: the user cache folder)
             n_dialogues:int=None,    # demo only: dialogues to synthesise
             corpus_name:str=None,    # manifest only: the table's corpus name (e.g. iemocap, so IEMOCAP protocols apply without a warning)
@@ -211,7 +212,7 @@ def train(config:str=None,        # an experiment YAML; --data-dir, --protocol, 
           data_dir:str=None,      # corpus root (or manifest file)
           protocol:str=None,      # protocol name (default: the corpus's default, demo4 for demo)
           model:str='fusion_mlp', # registered model name
-          features:str='audio:egemaps,text:minilm', # modality:spec pairs
+          features:str=','.join(f'{m}:{s}' for m, s in DEFAULT_FEATURES.items()), # modality:spec pairs
           preset:str=None,        # a preset of the model's config
           seeds:str=None,         # comma-separated seeds (default 0)
           folds:str=None,         # comma-separated fold names (default: all)
@@ -277,7 +278,7 @@ def finetune(corpus:str='demo',        # corpus name
              out_dir:str=None,         # the encoder folder, with {fold} for --fold all (default: ./mmser_runs/finetuned/<corpus>-<protocol>-{fold}-seed<seed>)
              n_dialogues:int=None,     # demo only
              corpus_name:str=None,     # manifest only: the table's corpus name
-             quiet:bool=False,         # no progress bars
+             quiet:bool=False,         # no progress bars: one line per epoch instead
             ):
     "Fine-tune a text encoder on one fold's training split (epoch chosen on its validation split); prints its --features name."
     from mmser_nb.protocols import get_protocol
@@ -298,7 +299,7 @@ def finetune(corpus:str='demo',        # corpus name
     for f in chosen:
         t0 = time.time()
         path = finetune_text_encoder(df, f, Path(template.replace(FOLD_FIELD, str(f.name))), n_classes=len(proto.classes),
-                                     model=model, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, progress=not quiet)
+                                     model=model, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, progress=not quiet, log_epochs=quiet)
         meta = json.loads((path/'finetune.json').read_text())
         score = next((v for k, v in meta.items() if k.startswith('val_')), float('nan'))
         print(f"fine-tuned {model} on {proto.id} fold {f.name}: {meta['n_train']} training utterances, epoch {meta['best_epoch']} "
@@ -309,8 +310,8 @@ def finetune(corpus:str='demo',        # corpus name
     return paths if len(chosen) > 1 else paths[0]
 
 # %% ../nbs/07_cli.ipynb #edaab429
-DEMO_FEATURES = {'audio': 'egemaps', 'text': 'minilm'}
-DEMO_SYSTEMS = {'audio_mlp': {'audio': 'egemaps'}, 'text_mlp': {'text': 'minilm'},
+DEMO_FEATURES = dict(DEFAULT_FEATURES)
+DEMO_SYSTEMS = {'audio_mlp': {'audio': DEMO_FEATURES['audio']}, 'text_mlp': {'text': DEMO_FEATURES['text']},
                 'fusion_mlp': DEMO_FEATURES, 'hemogat': DEMO_FEATURES}
 DEMO_TRAIN = dict(epochs=60, patience=12, lr=2e-3, batch_size=32)       # full run
 QUICK = dict(n_dialogues=24, seeds=2, epochs=25)                          # --quick: a reduced but real run

@@ -22,7 +22,7 @@ from .core import (Settings, MODALITIES, DataError, MissingExtraError, atomic_wr
 from .corpora import CORPORA, load_corpus
 from .protocols import get_protocol, is_protocol_file
 from .metrics import compute_metrics, paired_test
-from .features import FeatureStore, get_spec
+from .features import FeatureStore, get_spec, DEFAULT_FEATURES
 from .views import (FoldData, fold_data, predict_fold, index_by_id, fold_targets, FOLD_CHECKS, FOLD_FIELD,
                             register_fold_check, features_for_fold, check_features_for_folds)
 from .trainer import Trainer, TrainSettings, Predictions
@@ -43,7 +43,7 @@ class Experiment(Settings):
     corpus_kw: dict = field(default_factory=dict)   # extra reader arguments, e.g. {'n_dialogues': 12}
     protocol: str = 'demo4'                  # a registered protocol name, `path.yaml#name`, or `{kind: name, **options}`
     protocol_kw: dict = field(default_factory=dict)  # protocol options, e.g. {'fru_as_angry': True}
-    features: dict = field(default_factory=lambda: {'audio': 'egemaps', 'text': 'minilm'})  # modality -> feature spec name
+    features: dict = field(default_factory=lambda: dict(DEFAULT_FEATURES))  # modality -> feature spec name
     model: str = 'fusion_mlp'                # a registered model name
     preset: str|None = None                  # a named preset of the model's config
     model_config: dict = field(default_factory=dict)  # config overrides

@@ -18,11 +18,12 @@ from .audio import load_audio
 
 # %% auto #0
 __all__ = ['FEATURE_FORMAT_VERSION', 'POOLINGS', 'SEQUENCE_POOLINGS', 'ENCODERS', 'OFFLINE_MODELS', 'SPECS', 'SPEC_RESOLVERS',
-           'TEXT_SOURCES', 'FeatureSpec', 'Encoder', 'register_encoder', 'list_encoders', 'build_encoder',
-           'resolve_model', 'OpenSmileEncoder', 'ComParEEncoder', 'mel_filterbank', 'log_mel', 'LogMelEncoder',
-           'WhisperCT2Encoder', 'HFAudioEncoder', 'HFTextEncoder', 'load_glove', 'GloveEncoder', 'register_spec',
-           'register_spec_resolver', 'get_spec', 'list_specs', 'Features', 'register_text_source', 'resolve_texts',
-           'corpus_fingerprint', 'FeatureStore', 'ExtractStats', 'to_hemogat', 'from_hemogat', 'to_mmsa', 'from_mmsa']
+           'DEFAULT_TEXT_FEATURE', 'DEFAULT_FEATURES', 'TEXT_SOURCES', 'FeatureSpec', 'Encoder', 'register_encoder',
+           'list_encoders', 'build_encoder', 'resolve_model', 'OpenSmileEncoder', 'ComParEEncoder', 'mel_filterbank',
+           'log_mel', 'LogMelEncoder', 'WhisperCT2Encoder', 'HFAudioEncoder', 'HFTextEncoder', 'load_glove',
+           'GloveEncoder', 'register_spec', 'register_spec_resolver', 'get_spec', 'list_specs', 'Features',
+           'register_text_source', 'resolve_texts', 'corpus_fingerprint', 'FeatureStore', 'ExtractStats', 'to_hemogat',
+           'from_hemogat', 'to_mmsa', 'from_mmsa']
 
 # %% ../nbs/00_features.ipynb #64af77af
 FEATURE_FORMAT_VERSION = 1
@@ -418,6 +419,10 @@ for _n,_s in {
     'hubert-large-gated': FeatureSpec('audio', 'hf-audio', 'frames', options={'model': 'facebook/hubert-large-ls960-ft'}),
     'bert-base-pooler': FeatureSpec('text', 'hf-text', 'pooler', options={'model': 'bert-base-uncased'}),
 }.items(): register_spec(_n, _s)
+
+# %% ../nbs/00_features.ipynb #617dcddc
+DEFAULT_TEXT_FEATURE = 'minilm-l4'                                   # chosen on MELD dev (see above)
+DEFAULT_FEATURES = {'audio': 'egemaps', 'text': DEFAULT_TEXT_FEATURE}  # the default audio + text pair
 
 # %% ../nbs/00_features.ipynb #2d98aaeb
 class Features:

@@ -19,7 +19,7 @@ def test_reader_wrong_root_says_what_it_expected(reader, tmp_path):
     with pytest.raises(DataError, match='expected'): getattr(corpora, reader)(tmp_path)
 
 def _protocol(name):
-    return get_protocol(name, base='meld7_official') if name == 'random_utterance' else get_protocol(name)
+    return get_protocol(name, base='meld7_official') if name in ('random_utterance', 'split_column', 'group_kfold') else get_protocol(name)
 
 def _fake_scores(task, classes, n=40, seed=0):
     "Targets and scores with signal, shaped for `task`."
@@ -70,3 +70,21 @@ def test_console_script_lists_its_commands():
 def test_models_are_registered():
     import mmser_nb.baselines, mmser_nb.hemogat  # noqa: F401
     assert {'audio_mlp', 'text_mlp', 'fusion_mlp', 'hemogat'} <= set(list_models())
+
+
+def test_one_default_text_feature_everywhere():
+    "The CLI, Experiment, the demo and every benchmark start from the same text feature (`DEFAULT_TEXT_FEATURE`)."
+    import inspect, re
+    from pathlib import Path
+    from mmser_nb.features import DEFAULT_TEXT_FEATURE, DEFAULT_FEATURES
+    from mmser_nb.experiments import Experiment
+    from mmser_nb import cli
+    assert DEFAULT_FEATURES['text'] == DEFAULT_TEXT_FEATURE and Experiment().features['text'] == DEFAULT_TEXT_FEATURE
+    for cmd in (cli.train, cli.extract):
+        default = inspect.signature(getattr(cmd, '__wrapped__', cmd)).parameters['features'].default
+        assert cli.parse_features(default)['text'] == DEFAULT_TEXT_FEATURE, (cmd, default)
+    assert cli.DEMO_FEATURES['text'] == DEFAULT_TEXT_FEATURE and cli.DEMO_SYSTEMS['text_mlp'] == {'text': DEFAULT_TEXT_FEATURE}
+    root = Path(__file__).resolve().parents[1]/'benchmarks'
+    for f in sorted(root.glob('*.py')):                     # no benchmark hard-codes another MiniLM default
+        bad = re.findall(r"""default\s*=\s*['"](minilm[^'"]*)['"]""", f.read_text())
+        assert not bad, f"{f.name} hard-codes the text feature default {bad}: use mmser_nb.features.DEFAULT_TEXT_FEATURE"

@@ -20,3 +20,12 @@ def test_hemogat_speed_quick():
         assert line in out, f"missing {line!r} in:\n{out}"
     text, audio = map(float, re.search(r'recall of the exact neighbours: text ([\d.]+), audio ([\d.]+)', out).groups())
     assert text > 0.99 and audio > 0.99, out
+
+def test_meld_hemogat_any_corpus_and_protocol(tmp_path):
+    "The MELD text benchmark takes any corpus and protocol: here the demo corpus under a protocol declared in YAML."
+    (tmp_path/'p.yaml').write_text("protocols:\n  by_dialogue: {kind: group_kfold, by: dialogue, k: 3, base: demo4}\n")
+    out = _run('benchmarks/meld_hemogat.py', '--corpus', 'demo', '--n-dialogues', '24', '--protocol', f'{tmp_path}/p.yaml#by_dialogue',
+               '--no-finetune', '--seeds', '0', '--epochs', '2', '--cache', str(tmp_path/'cache'))
+    assert 'demo / by_dialogue' in out and "folds ['dialogue0', 'dialogue1', 'dialogue2']" in out, out
+    last = out.strip().splitlines()[-1]
+    assert re.fullmatch(r'RESULT weighted_f1=[\d.]+ weighted_f1_std=[\d.]+ probe_weighted_f1=[\d.]+ runs=3', last), last
