@@ -14,7 +14,7 @@ from .core import MODALITIES, Batch, ModelOutput, ModelConfig, register_model
 
 # %% auto #0
 __all__ = ['utterance_vector', 'Standardize', 'MLPConfig', 'AudioMLPConfig', 'TextMLPConfig', 'FusionMLPConfig', 'UnimodalMLP',
-           'AudioMLP', 'TextMLP', 'FusionMLP']
+           'AudioMLP', 'TextMLP', 'FusionMLP', 'LinearProbeConfig', 'LinearProbe']
 
 # %% ../nbs/00c_baselines.ipynb #7c707b1f
 def utterance_vector(batch:Batch, # the batch holding modality `m`
@@ -172,3 +172,33 @@ class FusionMLP(_InputStats, nn.Module):
         logits = sum(self.heads[m](hs[m]) * w[:, i:i+1] for i, m in enumerate(c.modalities)) / n   # (B, C)
         emb = sum(hs[m] * w[:, i:i+1] for i, m in enumerate(c.modalities)) / n                     # (B, P)
         return ModelOutput(logits, embedding=emb)
+
+# %% ../nbs/00c_baselines.ipynb #dccda403
+@dataclass
+class LinearProbeConfig(ModelConfig):
+    "Logistic regression on the concatenated standardised utterance vectors (the floor of every comparison)."
+    d_audio: int = 88          # audio vector size (0 = not used)
+    d_text: int = 384          # text vector size (0 = not used)
+    d_vision: int = 0          # vision vector size (0 = not used)
+    def __post_init__(self):
+        if not self.modalities: raise ValueError("LinearProbeConfig uses no modality: set at least one of d_audio, d_text, d_vision > 0")
+    @property
+    def modalities(self)->list[str]: return [m for m in MODALITIES if getattr(self, f'd_{m}') > 0]
+
+@register_model('linear_probe', LinearProbeConfig)
+class LinearProbe(_InputStats, nn.Module):
+    "One linear layer over [standardised vectors; presence bits]: softmax regression."
+    def __init__(self, config:LinearProbeConfig):
+        super().__init__(); self.config = c = config
+        self.norms = nn.ModuleDict({m: Standardize(getattr(c, f'd_{m}')) for m in c.modalities})
+        self.head = nn.Linear(sum(getattr(c, f'd_{m}') + 1 for m in c.modalities), c.n_classes)
+    def forward(self, batch:Batch)->ModelOutput:
+        B, dev, zs = batch.size, self.head.weight.device, []
+        for m in self.config.modalities:
+            d = getattr(self.config, f'd_{m}')
+            if m in batch: x, p = utterance_vector(batch, m)                           # (B, D), (B,)
+            else: x, p = torch.zeros(B, d, device=dev), torch.zeros(B, dtype=torch.bool, device=dev)
+            x = torch.where(p.unsqueeze(-1), self.norms[m](torch.where(p.unsqueeze(-1), x, torch.zeros_like(x))), torch.zeros_like(x))
+            zs += [x, p.float().unsqueeze(-1)]
+        z = torch.cat(zs, -1)                                                          # (B, sum D + M)
+        return ModelOutput(self.head(z), embedding=z)
