@@ -21,10 +21,10 @@ from .views import index_by_id, predict_fold, FOLD_FIELD
 from .experiments import Experiment, run_experiment, run_many, save_reports, predict_split
 
 # %% auto #0
-__all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_TRAIN', 'QUICK', 'COMMANDS', 'parse_features',
-           'check_model', 'check_protocol', 'format_results', 'checkpoint_candidates', 'find_checkpoint',
-           'load_checkpoint', 'predict_file', 'predict', 'extract', 'train', 'evaluate', 'finetune', 'demo_experiments',
-           'quiet_libraries', 'demo', 'usage', 'main']
+__all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_MODEL_TRAIN', 'DEMO_TRAIN', 'QUICK', 'COMMANDS',
+           'parse_features', 'check_model', 'check_protocol', 'format_results', 'checkpoint_candidates',
+           'find_checkpoint', 'load_checkpoint', 'predict_file', 'predict', 'extract', 'train', 'evaluate', 'finetune',
+           'demo_experiments', 'quiet_libraries', 'demo', 'usage', 'main']
 
 # %% ../nbs/07_cli.ipynb #6f3f967a
 DEFAULT_PROTOCOL = {'demo': 'demo4', 'emodb': 'emodb_loso10', 'iemocap': 'iemocap4_loso5', 'meld': 'meld7_official'}
@@ -312,7 +312,8 @@ def finetune(corpus:str='demo',        # corpus name
 # %% ../nbs/07_cli.ipynb #edaab429
 DEMO_FEATURES = dict(DEFAULT_FEATURES)
 DEMO_SYSTEMS = {'audio_mlp': {'audio': DEMO_FEATURES['audio']}, 'text_mlp': {'text': DEMO_FEATURES['text']},
-                'fusion_mlp': DEMO_FEATURES, 'hemogat': DEMO_FEATURES}
+                'fusion_mlp': DEMO_FEATURES, 'hemogat': DEMO_FEATURES, 'linear_probe': DEMO_FEATURES}
+DEMO_MODEL_TRAIN = {'linear_probe': dict(optimizer='adam', weight_decay=1e-3)}   # L2 for the softmax regression (not tuned)
 DEMO_TRAIN = dict(epochs=60, patience=12, lr=2e-3, batch_size=32)       # full run
 QUICK = dict(n_dialogues=24, seeds=2, epochs=25)                          # --quick: a reduced but real run
 
@@ -325,7 +326,7 @@ def demo_experiments(models:list, seeds:list, epochs:int|None=None, n_dialogues:
     if quick and 'patience' in tr: tr['patience'] = max(5, tr['epochs'] // 4)
     kw = {'n_dialogues': n_dialogues} if n_dialogues else {}
     return [Experiment(name=m, corpus='demo', corpus_kw=kw, protocol=DEFAULT_PROTOCOL['demo'], features=dict(DEMO_SYSTEMS.get(m, DEMO_FEATURES)),
-                       model=m, seeds=list(seeds), train=dict(tr)) for m in models]
+                       model=m, seeds=list(seeds), train={**tr, **DEMO_MODEL_TRAIN.get(m, {})}) for m in models]
 
 # %% ../nbs/07_cli.ipynb #8a15ac8e
 @contextlib.contextmanager
@@ -382,6 +383,10 @@ def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet)
         verdict = 'yes' if all(means['fusion_mlp'] > means[s] for s in singles) else 'NO'
         print(f"\nfused beats both single modalities on {pm}: {verdict} (fusion {means['fusion_mlp']:.4f} vs {best} {means[best]:.4f}; "
               f"paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g}, Wilcoxon p={r['wilcoxon_pvalue']:.3g})")
+    for sysname in [m for m in ('fusion_mlp', 'hemogat') if m in means and 'linear_probe' in means]:
+        r = paired_test(res[res.experiment == sysname], res[res.experiment == 'linear_probe'], pm)
+        print(f"{sysname} vs the linear probe on the same vectors: {means[sysname] - means['linear_probe']:+.4f} {pm} "
+              f"(paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g})")
     print(f"\n[4/4] predict a new wav end to end", flush=True)
     text, emotion = "I told you a hundred times and you still did it again!", 'angry'
     wav = out/'example_angry.wav'
