@@ -42,20 +42,18 @@ weights (same/other speaker x past/future, DialogueGCN-style: 0.558; past/future
     python benchmarks/meld_hemogat.py --data-dir /work/shared/data/meld --no-finetune    # frozen minilm-l4, ~6 min
     python benchmarks/meld_hemogat.py --corpus demo --protocol demo4 --no-finetune --seeds 0   # any corpus / protocol
 """
-import argparse, os, json, time, resource, warnings
+import argparse, os, sys, json, time, resource, warnings
 from pathlib import Path
 import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import add_corpus_args, load_corpus_folds
 
 os.environ.setdefault('HF_HUB_OFFLINE', '1'); os.environ.setdefault('TRANSFORMERS_OFFLINE', '1')
 warnings.filterwarnings('ignore')
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--corpus', default='meld', help='a registered corpus (meld, iemocap, emodb, manifest, demo, ...)')
-    ap.add_argument('--data-dir', default=None, help='the corpus root (MELD: the folder with *_sent_emo.csv, or its parent holding meld/); a manifest file')
-    ap.add_argument('--corpus-name', default=None, help="manifest only: the table's corpus name")
-    ap.add_argument('--n-dialogues', type=int, default=None, help='demo only: dialogues to synthesise')
-    ap.add_argument('--protocol', default=None, help="a registered protocol or 'file.yaml#name' (default: the corpus's default)")
+    add_corpus_args(ap, 'meld')
     ap.add_argument('--seeds', default='0,1,2,3,4')
     from mmser_nb.features import DEFAULT_TEXT_FEATURE
     ap.add_argument('--feature', default=DEFAULT_TEXT_FEATURE, help=f"text feature spec name (default {DEFAULT_TEXT_FEATURE}, the library default; 'minilm' = last layer)")
@@ -83,20 +81,11 @@ def main():
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
     import mmser_nb.hemogat  # registers the model and its data builder
-    from mmser_nb.corpora import load_corpus
     from mmser_nb.features import FeatureStore
-    from mmser_nb.protocols import get_protocol
     from mmser_nb.views import FOLD_FIELD
-    from mmser_nb.experiments import Experiment, run_experiment, index_by_id
-    from mmser_nb.cli import _protocol_for, _corpus_kw
-    root = a.data_dir
-    if a.corpus == 'meld':
-        if root is None: ap.error('--data-dir is required for MELD')
-        root = Path(root)
-        if not list(root.glob('*_sent_emo.csv')) and (root/'meld').exists(): root = root/'meld'
-        root = str(root)
-    protocol = _protocol_for(a.corpus, a.protocol); ckw = _corpus_kw(a.corpus, a.n_dialogues, a.corpus_name)
-    df = load_corpus(a.corpus, root, **ckw)
+    from mmser_nb.experiments import Experiment, run_experiment
+    df, dp, proto, folds, where = load_corpus_folds(a)
+    if proto.task != 'single_label': ap.error(f'protocol {proto.id!r} is {proto.task}; this benchmark needs a single-label protocol')
     store = FeatureStore(a.cache)
     t = time.perf_counter(); F = store.get(df, a.feature, on_error='skip')
     print(f"{F.spec.key} features {F.array().shape} in {time.perf_counter()-t:.1f} s ({store.stats.computed} computed, {store.stats.cached} cached)")
@@ -104,11 +93,9 @@ def main():
     keep = set(F.ids) & set(F_last.ids)
     df = df[df.id.isin(keep)].reset_index(drop=True)
 
+    from mmser_nb.views import index_by_id
+    dp = index_by_id(proto.prepare(df)); folds = proto.folds(dp)      # the folds of the utterances with features, as the runner makes them
     # linear floors (C on each fold's validation split): on the model's vectors, and on the last-layer vectors
-    proto = get_protocol(protocol)
-    if proto.task != 'single_label': ap.error(f'protocol {proto.id!r} is {proto.task}; this benchmark needs a single-label protocol')
-    dp = index_by_id(proto.prepare(df)); folds = proto.folds(dp)
-    print(f"{a.corpus} / {proto.id}: {len(dp)} utterances, {len(proto.classes)} classes, folds {[f.name for f in folds]}")
     Y = [{k: dp.loc[list(getattr(f, f'{k}_ids')), 'y'].to_numpy() for k in ('train', 'val', 'test')} for f in folds]
     def floor(feats):
         out = []
@@ -129,7 +116,7 @@ def main():
     seeds = [int(s) for s in a.seeds.split(',')]
     mc = dict(hidden=a.hidden, heads=a.heads, num_layers=a.layers, k_text=a.k, dialogue_window=a.window, cmt='none', dropout=a.dropout, use_graph=True)   # the head layout of the reported MELD figures
     tr = dict(epochs=a.epochs, lr=a.lr, weight_decay=a.weight_decay, label_smoothing=a.label_smoothing, select_metric='weighted_f1')
-    def experiment(feature, seeds): return Experiment(name=f'{a.corpus}_hemogat_text', corpus=a.corpus, data_dir=root, corpus_kw=ckw, protocol=protocol,
+    def experiment(feature, seeds): return Experiment(name=f'{a.corpus}_hemogat_text', **where,
                                                       features={'text': feature}, model='hemogat', model_config=mc, train=tr, seeds=seeds)
     t = time.perf_counter(); heads, ft_seconds = [], 0.
     if not a.finetune:

@@ -29,3 +29,12 @@ def test_meld_hemogat_any_corpus_and_protocol(tmp_path):
     assert 'demo / by_dialogue' in out and "folds ['dialogue0', 'dialogue1', 'dialogue2']" in out, out
     last = out.strip().splitlines()[-1]
     assert re.fullmatch(r'RESULT weighted_f1=[\d.]+ weighted_f1_std=[\d.]+ probe_weighted_f1=[\d.]+ runs=3', last), last
+
+def test_baselines_any_corpus_and_protocol(tmp_path):
+    "The EmoDB and MELD floors run on another corpus and protocol too (the demo corpus, a manifest-style protocol by dialogue)."
+    (tmp_path/'p.yaml').write_text("protocols:\n  by_dialogue: {kind: group_kfold, by: dialogue, k: 3, base: demo4}\n")
+    common = ['--corpus', 'demo', '--n-dialogues', '24', '--cache', str(tmp_path/'cache')]
+    out = _run('benchmarks/emodb_baseline.py', *common)
+    assert re.fullmatch(r'RESULT balanced_accuracy=[\d.]+ balanced_accuracy_std=[\d.]+ accuracy=[\d.]+ folds=5', out.strip().splitlines()[-1]), out
+    out = _run('benchmarks/meld_text_baseline.py', *common, '--protocol', f'{tmp_path}/p.yaml#by_dialogue')
+    assert re.fullmatch(r'RESULT weighted_f1=[\d.]+ accuracy=[\d.]+ macro_f1=[\d.]+ folds=3', out.strip().splitlines()[-1]), out
