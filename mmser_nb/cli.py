@@ -23,8 +23,8 @@ from .experiments import Experiment, run_experiment, run_many, save_reports, pre
 # %% auto #0
 __all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_MODEL_TRAIN', 'DEMO_TRAIN', 'QUICK', 'COMMANDS',
            'parse_features', 'check_model', 'check_protocol', 'format_results', 'checkpoint_candidates',
-           'find_checkpoint', 'load_checkpoint', 'predict_file', 'predict', 'extract', 'train', 'evaluate', 'finetune',
-           'demo_experiments', 'quiet_libraries', 'demo', 'usage', 'main']
+           'find_checkpoint', 'load_checkpoint', 'predict_file', 'predict_table', 'predict', 'extract', 'train',
+           'evaluate', 'finetune', 'demo_experiments', 'quiet_libraries', 'demo', 'usage', 'main']
 
 # %% ../nbs/07_cli.ipynb #6f3f967a
 DEFAULT_PROTOCOL = {'demo': 'demo4', 'emodb': 'emodb_loso10', 'iemocap': 'iemocap4_loso5', 'meld': 'meld7_official'}
@@ -131,14 +131,41 @@ def predict_file(checkpoint:str|os.PathLike, wav:str|os.PathLike, text:str|None=
             'checkpoint': str(ck), 'wav': str(wav)}
 
 # %% ../nbs/07_cli.ipynb #6b258ca2
+def predict_table(checkpoint:str|os.PathLike, data:str|os.PathLike, store=None)->pd.DataFrame:
+    "Predictions for every utterance of a pre-extracted features file: id, label and one probability column per class."
+    from mmser_nb.features import FeatureStore, get_spec, read_embedding_file
+    model, meta, ck = load_checkpoint(checkpoint)
+    df = read_embedding_file(data)[0]
+    specs = {m: get_spec(s) for m, s in _remap_files(meta['features'], 'embeddings', data).items()}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = store if store is not None else FeatureStore(root=tmp)
+        feats = {m: store.get(df, sp, on_error='skip', progress=False) for m, sp in specs.items()}
+    pred = predict_split(model, feats, index_by_id(df.assign(y=0)), predict_fold(df['id']), meta['task'], meta['classes'])
+    s = torch.as_tensor(np.asarray(pred.scores, np.float32))
+    prob = (s.softmax(-1) if meta['task'] == 'single_label' else s.sigmoid()).numpy()
+    out = pd.DataFrame({'id': pred.ids, 'label': [meta['classes'][i] for i in prob.argmax(1)]})
+    for j, c in enumerate(meta['classes']): out[f'p_{c}'] = prob[:, j].round(4)
+    out.attrs['checkpoint'] = str(ck)
+    return out
+
+# %% ../nbs/07_cli.ipynb #34dff1fc
 @call_parse
 def predict(checkpoint:str=None, # (required) a checkpoint folder (config.json + model.safetensors) or an experiment folder
-            wav:str=None,   # (required) the audio file (wav/flac/mp3/mp4…)
+            wav:str=None,   # the audio file (wav/flac/mp3/mp4…); or --data
             text:str=None,  # its transcript; default: ASR if the 'asr' extra is installed, else audio only
             asr:bool=False, # transcribe with Whisper tiny.en (the 'asr' extra); an error if it is missing
+            data:str=None,  # instead of --wav: a pre-extracted features file (.npz/.h5/.parquet/.pkl); every row is predicted
+            out:str=None,   # with --data: write the predictions here (CSV) instead of printing them
            ):
-    "Predict the emotion of one audio file: prints the label and the class probabilities."
-    _required(checkpoint=checkpoint, wav=wav)
+    "Predict the emotion of one audio file (or of every row of a features file): prints the label and the class probabilities."
+    _required(checkpoint=checkpoint)
+    if (wav is None) == (data is None): raise ValueError("pass --wav FILE (an audio file) or --data FILE (a features file), not both")
+    if data is not None:
+        t = predict_table(checkpoint, data)
+        print(f"checkpoint: {t.attrs['checkpoint']} | {len(t)} utterances of {data}")
+        if out: t.to_csv(out, index=False); print(f"predictions: {out}")
+        else: print(t.to_string(index=False))
+        return t
     r = predict_file(checkpoint, wav, text, asr)
     n = len(checkpoint_candidates(checkpoint))
     if n > 1: print(f"checkpoint: {r['checkpoint']} (the first of the {n} runs in {checkpoint}: fold {Path(r['checkpoint']).name.rsplit('-seed', 1)[0]}, "
@@ -155,9 +182,24 @@ def _required(**kw):
 
 def _corpus_kw(corpus:str, n_dialogues:int|None=None, corpus_name:str|None=None)->dict:
     "Reader arguments from the command line: the demo's size, a manifest's corpus name."
-    if corpus_name and corpus != 'manifest':
-        raise ValueError(f"--corpus-name names the corpus of a manifest (--corpus manifest); {corpus!r} tables name themselves")
+    if corpus_name and corpus not in ('manifest', 'embeddings'):
+        raise ValueError(f"--corpus-name names the corpus of a manifest or features file (--corpus manifest / embeddings); {corpus!r} tables name themselves")
     return ({'n_dialogues': n_dialogues} if corpus == 'demo' and n_dialogues else {}) | ({'corpus': corpus_name} if corpus_name else {})
+
+def _features_for(corpus:str, data_dir:str|None, features:str|None)->dict:
+    "`--features` parsed; by default the library's audio + text pair, or every array of an `embeddings` file."
+    if features: return parse_features(features)
+    if corpus == 'embeddings':
+        if not data_dir: raise ValueError("--corpus embeddings needs --data-dir FILE (a .npz, .h5, .parquet or .pkl of features)")
+        from mmser_nb.features import embedding_features
+        return embedding_features(data_dir)
+    return dict(DEFAULT_FEATURES)
+
+def _remap_files(feats:dict, corpus:str, data_dir:str|None)->dict:
+    "A checkpoint's `file=OLD#KEY` features read from the features file being scored instead."
+    if corpus != 'embeddings' or not data_dir: return dict(feats)
+    new = str(Path(data_dir).expanduser().resolve())
+    return {m: f"file={new}#{s.rpartition('#')[2]}" if str(s).startswith('file=') else s for m, s in feats.items()}
 
 def _read(corpus:str, data_dir:str|None, n_dialogues:int|None=None, corpus_name:str|None=None)->pd.DataFrame:
     return load_corpus(corpus, data_dir, **_corpus_kw(corpus, n_dialogues, corpus_name))
@@ -169,14 +211,14 @@ def _store(cache:str|None):
 @call_parse
 def extract(corpus:str='demo',       # corpus name (demo, meld, iemocap, emodb, manifest)
             data_dir:str=None,       # corpus root (or manifest file); not needed for demo
-            features:str=','.join(f'{m}:{s}' for m, s in DEFAULT_FEATURES.items()), # modality:spec pairs, comma-separated
+            features:str=None,       # modality:spec pairs, comma-separated (default audio:egemaps,text:minilm-l4; an embeddings file: all its arrays)
             cache:str=None,          # feature store folder (default: the user cache folder)
             n_dialogues:int=None,    # demo only: dialogues to synthesise
             corpus_name:str=None,    # manifest only: the table's corpus name (e.g. iemocap, so IEMOCAP protocols apply without a warning)
            ):
     "Compute and cache the features of a corpus (resumable; a second call reads the cache)."
     from mmser_nb.features import get_spec
-    feats = parse_features(features)
+    feats = _features_for(corpus, data_dir, features)
     df = _read(corpus, data_dir, n_dialogues, corpus_name); store = _store(cache); out = {}
     for m, s in feats.items():
         t0 = time.time(); f = store.get(df, get_spec(s)); out[m] = f
@@ -198,12 +240,12 @@ def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds
     if corpus not in CORPORA: raise KeyError(f"unknown corpus {corpus!r}; valid corpora: {CORPORA.names()}")
     train = {'epochs': int(epochs)} if epochs else {}
     from mmser_nb.features import get_spec
-    feats = parse_features(features)
+    feats = _features_for(corpus, data_dir, features)
     for s in feats.values():                               # unknown spec names fail before any corpus is read
         if FOLD_FIELD not in s: get_spec(s)                # (per-fold names: once the folds are known)
     return Experiment(name=name or model, corpus=corpus, data_dir=data_dir, protocol=_protocol_for(corpus, protocol),
                       corpus_kw=_corpus_kw(corpus, n_dialogues, corpus_name),
-                      features=parse_features(features), model=check_model(model), preset=preset,
+                      features=feats, model=check_model(model), preset=preset,
                       seeds=[int(s) for s in str(seeds or '0').split(',')], folds=folds.split(',') if folds else None, train=train)
 
 @call_parse
@@ -212,7 +254,7 @@ def train(config:str=None,        # an experiment YAML; --data-dir, --protocol, 
           data_dir:str=None,      # corpus root (or manifest file)
           protocol:str=None,      # protocol name (default: the corpus's default, demo4 for demo)
           model:str='fusion_mlp', # registered model name
-          features:str=','.join(f'{m}:{s}' for m, s in DEFAULT_FEATURES.items()), # modality:spec pairs
+          features:str=None,      # modality:spec pairs (default audio:egemaps,text:minilm-l4; an embeddings file: all its arrays)
           preset:str=None,        # a preset of the model's config
           seeds:str=None,         # comma-separated seeds (default 0)
           folds:str=None,         # comma-separated fold names (default: all)
@@ -258,7 +300,8 @@ def evaluate(checkpoint:str=None, # (required) checkpoint folder (or experiment 
     folds = proto.folds(df); fname = fold or meta.get('fold')
     f = next((x for x in folds if str(x.name) == str(fname)), None)
     if f is None: raise KeyError(f"unknown fold {fname!r}; this protocol's folds: {[x.name for x in folds]}")
-    store = _store(cache); feats = {m: store.get(df, get_spec(s)) for m, s in meta['features'].items()}
+    store = _store(cache); specs = {m: get_spec(s) for m, s in _remap_files(meta['features'], corpus, data_dir).items()}
+    feats = {m: store.get(df, sp, on_error='skip' if sp.encoder == 'file' else 'raise') for m, sp in specs.items()}
     pred = predict_split(model, feats, df, f, proto.task, list(proto.classes), split)
     m = compute_metrics(proto.task, np.asarray(pred.labels), np.asarray(pred.scores), classes=list(proto.classes))
     m = {k: float(v) for k, v in m.items() if isinstance(v, (int, float, np.floating))}

@@ -145,7 +145,8 @@ def fit_input_stats(model, features:dict, train_ids:list):
     seq = getattr(model, 'view', 'vector') == 'sequence'
     for m, f in features.items():
         if m not in getattr(model, 'norms', {m: None}): continue
-        x = f.select(list(train_ids))
+        have = set(f.ids)
+        x = f.select([i for i in train_ids if i in have or i not in f.skipped])   # utterances lacking the modality do not count
         model.set_input_stats(m, x.data if seq and x.is_sequence else x.array())   # a sequence model standardises frames, not their means
     return model
 
@@ -154,7 +155,9 @@ def _get_features(df:pd.DataFrame, exp:Experiment, store, progress:bool=True)->d
     "Each modality's `Features` for the utterances of `df` (extracted once, then read from the store's cache)."
     from mmser_nb.features import FeatureStore, get_spec
     store = store if store is not None else FeatureStore()
-    return {m: store.get(df, get_spec(s), progress=progress) for m, s in exp.features.items()}
+    specs = {m: get_spec(s) for m, s in exp.features.items()}
+    # a pre-extracted file marks a missing modality by a NaN row: skipped there, masked as absent by the views
+    return {m: store.get(df, sp, progress=progress, **({'on_error': 'skip'} if sp.encoder == 'file' else {})) for m, sp in specs.items()}
 
 def _transcript_source(df:pd.DataFrame, ids)->str:
     if 'text_source' not in df: return 'none'

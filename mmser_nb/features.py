@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
+import pandas as pd
 import torch
 from fastcore.basics import patch
 from .core import (DataError, MODALITIES, Registry, safe_load_pickle, cache_dir, atomic_write, atomic_save_json, require,
-                           hash_text, new_hash, masked_mean)
+                           hash_text, new_hash, masked_mean, hash_file)
 from .audio import load_audio
 
 # %% auto #0
@@ -23,7 +24,8 @@ __all__ = ['FEATURE_FORMAT_VERSION', 'POOLINGS', 'SEQUENCE_POOLINGS', 'ENCODERS'
            'log_mel', 'LogMelEncoder', 'WhisperCT2Encoder', 'HFAudioEncoder', 'HFTextEncoder', 'load_glove',
            'GloveEncoder', 'register_spec', 'register_spec_resolver', 'get_spec', 'list_specs', 'Features',
            'register_text_source', 'resolve_texts', 'corpus_fingerprint', 'FeatureStore', 'ExtractStats', 'to_hemogat',
-           'from_hemogat', 'to_mmsa', 'from_mmsa']
+           'from_hemogat', 'to_mmsa', 'from_mmsa', 'read_embedding_file', 'embedding_keys', 'FileEncoder', 'file_spec',
+           'embedding_features']
 
 # %% ../nbs/00_features.ipynb #64af77af
 FEATURE_FORMAT_VERSION = 1
@@ -737,3 +739,132 @@ def from_mmsa(obj_or_path, corpus:str='mmsa')->tuple[Any, dict[str, Features]]:
         feats[m] = Features.from_list(df['id'].tolist(), FeatureSpec(m, 'imported', 'frames' if a[0].ndim == 2 else 'mean',
                                       options={'layout': 'mmsa'}), a)
     return df, feats
+
+# %% ../nbs/00_features.ipynb #b7aef990
+_EMB_COLUMNS = ('id', 'label', 'speaker', 'dialogue', 'session', 'split', 'text', 'score')
+_EMB_CACHE: dict = {}
+
+def _modality_of(key:str)->str|None:
+    m = key.split('_', 1)[0]
+    return m if m in MODALITIES and not key.endswith(('_lengths', '_mask')) else None
+
+def _unpad(X:np.ndarray, lengths)->list:
+    if X.ndim == 2: return list(X)
+    L = np.full(len(X), X.shape[1]) if lengths is None else np.asarray(lengths).astype(int).reshape(-1)
+    return [X[i, :max(1, min(int(L[i]), X.shape[1]))] for i in range(len(X))]
+
+def _read_columns(get, keys, n, path)->tuple[dict, dict]:
+    "Split named datasets into table columns and per-key array lists."
+    cols = {k: get(k) for k in _EMB_COLUMNS if k in keys}
+    if 'text' in cols and np.asarray(cols['text']).dtype.kind not in 'OSU': del cols['text']   # numbers: the text modality, not transcripts
+    if 'label' in cols and 'classes' in keys and np.issubdtype(np.asarray(cols['label']).dtype, np.integer):
+        names = [str(c) for c in get('classes')]
+        bad = [int(v) for v in cols['label'] if not 0 <= int(v) < len(names)]
+        if bad: raise DataError(f"label id {bad[0]} outside classes {names}", path=path)
+        cols['label'] = [names[int(v)] for v in cols['label']]
+    arrays = {k: _unpad(np.asarray(get(k), np.float32), get(f'{k}_lengths') if f'{k}_lengths' in keys else None)
+              for k in keys if _modality_of(k) and k not in cols}
+    for k, a in arrays.items():
+        if len(a) != n: raise DataError(f"array {k!r} has {len(a)} rows for {n} utterances", path=path)
+    return cols, arrays
+
+def _read_embeddings_raw(path:Path)->tuple[pd.DataFrame, dict]:
+    suf = path.suffix.lower()
+    if suf in ('.pkl', '.pickle'):
+        obj = safe_load_pickle(path)
+        if isinstance(obj, list):
+            t, a, labels = from_hemogat(obj, ids=[f'{path.stem}_{i:05d}' for i in range(len(obj))])
+            df = pd.DataFrame({'id': t.ids, 'label': [str(l) for l in labels]})
+            return df, {'text': [t[i] for i in t.ids], 'audio': [a[i] for i in t.ids]}
+        df, feats = from_mmsa(obj, corpus=path.stem)
+        return df, {m: [f[i] for i in df.id] for m, f in feats.items()}
+    if suf == '.npz':
+        with np.load(path, allow_pickle=False) as z:
+            keys = list(z.files); n = len(z[next(k for k in keys if _modality_of(k) or k in _EMB_COLUMNS)])
+            cols, arrays = _read_columns(lambda k: z[k], keys, n, path)
+    elif suf in ('.h5', '.hdf5'):
+        import h5py
+        with h5py.File(path, 'r') as h:
+            keys = list(h.keys())
+            ds = lambda k: h[k][()] if not isinstance(h[k], h5py.Group) else None
+            dec = lambda v: np.array([x.decode() if isinstance(x, bytes) else x for x in v]) if np.asarray(v).dtype.kind in 'OS' else v
+            flat = [k for k in keys if not isinstance(h[k], h5py.Group)]
+            cols, arrays = _read_columns(lambda k: dec(ds(k)), flat, len(h[next(k for k in flat if k in _EMB_COLUMNS or _modality_of(k))]), path)
+            ids = [str(i) for i in cols.get('id', [f'{path.stem}_{i:05d}' for i in range(len(h[flat[0]]))])]
+            for k in keys:                                 # groups: one (T, D) dataset per id
+                if isinstance(h[k], h5py.Group) and _modality_of(k):
+                    miss = [i for i in ids if i not in h[k]]
+                    if miss: raise DataError(f"group {k!r} has no dataset for this utterance", item=miss[0], path=path)
+                    arrays[k] = [np.asarray(h[k][i], np.float32) for i in ids]
+    elif suf == '.parquet':
+        t = pd.read_parquet(path)
+        cols = {k: t[k].tolist() for k in _EMB_COLUMNS if k in t and not (k == 'text' and t[k].map(lambda v: not isinstance(v, str)).any())}
+        arrays = {k: [np.asarray(np.stack(v) if len(v) and np.ndim(v[0]) else v, np.float32) for v in t[k]]
+                  for k in t.columns if _modality_of(k) and k not in cols}
+    else: raise DataError(f"unknown embeddings file type {suf!r}; expected .npz, .h5, .hdf5, .parquet or .pkl", path=path)
+    n = len(next(iter(arrays.values()))) if arrays else len(cols.get('id', []))
+    if not arrays: raise DataError("the file holds no modality arrays (keys named text, audio, vision or <modality>_<name>)", path=path)
+    df = pd.DataFrame({k: list(v) for k, v in cols.items()})
+    if 'id' not in df: df.insert(0, 'id', [f'{path.stem}_{i:05d}' for i in range(n)])
+    df['id'] = df['id'].astype(str)
+    return df, arrays
+
+def read_embedding_file(path:str|os.PathLike, # a .npz, .h5, .parquet or .pkl of pre-extracted features (layouts above)
+                        corpus:str|None=None, # the table's corpus name (default: the file stem)
+                       )->tuple[pd.DataFrame, dict]: # (corpus table, {key: {id: array}})
+    "The corpus table and the arrays of a pre-extracted features file (read once per process and file version)."
+    path = Path(path).expanduser().resolve()
+    if not path.exists(): raise DataError("no embeddings file", path=path)
+    st = path.stat(); ck = (str(path), st.st_size, st.st_mtime_ns)
+    if ck not in _EMB_CACHE:
+        df, arrays = _read_embeddings_raw(path)
+        if df.id.duplicated().any(): raise DataError("duplicate utterance id", item=df.id[df.id.duplicated()].iloc[0], path=path)
+        _EMB_CACHE[ck] = (df, {k: dict(zip(df.id, a)) for k, a in arrays.items()})
+    df, arrays = _EMB_CACHE[ck]
+    df = df.copy(); df['corpus'] = corpus or path.stem
+    for c, v in (('text', ''), ('text_source', 'human')):
+        if c not in df: df[c] = v
+    df['text'] = df['text'].fillna('').astype(str)
+    return df, arrays
+
+def embedding_keys(path:str|os.PathLike)->dict:
+    "`{key: modality}` of the arrays in a features file."
+    return {k: _modality_of(k) for k in read_embedding_file(path)[1]}
+
+# %% ../nbs/00_features.ipynb #072f2841
+class FileEncoder(Encoder):
+    "Serves array `key` of a pre-extracted features file (spec name `file=PATH#KEY`)."
+    def __init__(self, spec):
+        super().__init__(spec)
+        self.arrays = read_embedding_file(spec.opt('path'))[1].get(spec.opt('key'))
+        if self.arrays is None: raise DataError(f"no array {spec.opt('key')!r} in the file; it has {list(embedding_keys(spec.opt('path')))}", path=spec.opt('path'))
+    def prepare(self, item:dict):
+        x = self.arrays.get(item['id'])
+        if x is None: raise DataError(f"not in the features file {self.spec.opt('path')}", item=item['id'])
+        if np.isnan(x).all(): raise DataError(f"no {self.spec.opt('key')} features (all NaN: the modality is missing)", item=item['id'])
+        return x
+    def encode(self, inputs): return list(inputs)
+register_encoder('file', FileEncoder)
+
+def file_spec(ref:str)->FeatureSpec:
+    "The spec of `PATH#KEY` (`KEY` may be omitted when the file has one array); its hash follows the file's bytes."
+    path, _, key = str(ref).partition('#')
+    path = str(Path(path).expanduser().resolve())
+    keys = embedding_keys(path)
+    if not key:
+        if len(keys) != 1: raise KeyError(f"{path} holds arrays {list(keys)}: name one, file={path}#<key>")
+        key = next(iter(keys))
+    if key not in keys: raise KeyError(f"no array {key!r} in {path}; it has {list(keys)}")
+    first = next(iter(read_embedding_file(path)[1][key].values()))
+    return FeatureSpec(keys[key], 'file', 'frames' if first.ndim == 2 else 'mean', options={'path': path, 'key': key, 'file_hash': hash_file(path)})
+register_spec_resolver('file', file_spec)
+
+def embedding_features(path:str|os.PathLike)->dict:
+    "`{modality: 'file=PATH#KEY'}`: every modality of a features file (the first key of each), as `--features` takes them."
+    out = {}
+    for k, m in embedding_keys(path).items(): out.setdefault(m, f'file={Path(path).expanduser().resolve()}#{k}')
+    return out
+
+# %% ../nbs/00_features.ipynb #bfaa5f8e
+from .corpora import register_corpus
+register_corpus('embeddings', lambda path, corpus=None: read_embedding_file(path, corpus)[0], root_hint='its features file (.npz, .h5, .parquet, .pkl)')

@@ -222,9 +222,14 @@ def fold_targets(df:pd.DataFrame, task:str, classes:list)->np.ndarray:
     raise ValueError(f"unknown task type {task!r}")
 
 def _feature_part(feats, ids:list, sequence:bool):
-    "The features of `ids` (`Features.select` names the first utterance that has none)."
-    sel = feats.select(list(ids))
-    return sel.list() if sequence else sel.array()
+    "The features of `ids`; an utterance the store skipped (a file's all-NaN row) is a missing modality, any other absence an error naming it."
+    have = set(feats.ids); missing = {i for i in ids if i not in have and i in feats.skipped}
+    if not missing:
+        sel = feats.select(list(ids))                   # names the first utterance that has none
+        return sel.list() if sequence else sel.array()
+    sel = feats.select([i for i in ids if i not in missing]); got = dict(zip(sel.ids, sel.list()))
+    if sequence: return [got.get(i) for i in ids]                                   # None = missing
+    return np.stack([got[i] if i in got else np.full(feats.dim, np.nan, np.float32) for i in ids])   # NaN row = missing
 
 # %% ../nbs/00_views.ipynb #7657e5c5
 @register_view('vector')
@@ -240,7 +245,8 @@ def sequence_view(features:dict, df:pd.DataFrame, fold, task:str, classes:list, 
     "Padded sequences with frame masks (vector features become length-1 sequences) -> `SequenceDataset`s."
     def part(ids):
         ids = list(ids)
-        seqs = {m: (_feature_part(f, ids, True) if f.is_sequence else list(_feature_part(f, ids, False)[:, None, :])) for m, f in features.items()}
+        seqs = {m: (_feature_part(f, ids, True) if f.is_sequence else [None if np.isnan(r).all() else r[None] for r in _feature_part(f, ids, False)])
+                for m, f in features.items()}
         return SequenceDataset(seqs, fold_targets(df.loc[ids], task, classes), ids, task=task)
     return FoldData(part(fold.train_ids), part(fold.val_ids), part(fold.test_ids))
 

@@ -80,9 +80,9 @@ def test_one_default_text_feature_everywhere():
     from mmser_nb.experiments import Experiment
     from mmser_nb import cli
     assert DEFAULT_FEATURES['text'] == DEFAULT_TEXT_FEATURE and Experiment().features['text'] == DEFAULT_TEXT_FEATURE
-    for cmd in (cli.train, cli.extract):
+    for cmd in (cli.train, cli.extract):                    # no --features: the library default
         default = inspect.signature(getattr(cmd, '__wrapped__', cmd)).parameters['features'].default
-        assert cli.parse_features(default)['text'] == DEFAULT_TEXT_FEATURE, (cmd, default)
+        assert cli._features_for('demo', None, default)['text'] == DEFAULT_TEXT_FEATURE, (cmd, default)
     assert cli.DEMO_FEATURES['text'] == DEFAULT_TEXT_FEATURE and cli.DEMO_SYSTEMS['text_mlp'] == {'text': DEFAULT_TEXT_FEATURE}
     root = Path(__file__).resolve().parents[1]/'benchmarks'
     for f in sorted(root.glob('*.py')):                     # no benchmark hard-codes another MiniLM default
