@@ -175,3 +175,21 @@ def test_results_files_and_reproduction_page(tmp_path):
     for bad in [dict(metrics={}), dict(metrics={'accuracy': float('nan')}), dict(metrics={'accuracy': {'std': 1}})]:
         with pytest.raises(ValueError): validate({**recs[0], **bad})
     for p in sorted((ROOT/'benchmarks'/'results').glob('*.json')): validate(json.loads(p.read_text()))   # the committed ones
+
+@needs_chromium
+def test_math_is_typeset(site, server, browser):
+    "Every page whose notebook holds $$ formulas shows them typeset by the site's own MathJax (no CDN), not as raw TeX."
+    import build_docs
+    nbs = build_docs.discover(ROOT/'nbs'); names = build_docs.page_names(nbs)
+    pages = [names[p.stem] + '.html' for p in nbs if '$$' in p.read_text(encoding='utf-8')]
+    assert pages, 'no chapter has a displayed formula: this test checks nothing'
+    for page in pages:
+        browser.get(urljoin(server, page)); _wait_ready(browser)
+        t, n = time.time(), 0
+        while time.time() - t < 20 and not n:
+            n = browser.execute_script("return document.querySelectorAll('mjx-container').length"); time.sleep(0.2)
+        assert n, f'{page}: no typeset formula (MathJax did not run)'
+        text = browser.execute_script("return document.querySelector('article').innerText")
+        assert '$$' not in text, f'{page}: shows raw $$ TeX'
+        srcs = browser.execute_script("return Array.from(document.scripts).map(s => s.src).filter(s => /mathjax/i.test(s))")
+        assert srcs and all(urlparse(s).netloc == urlparse(server).netloc for s in srcs), f'{page}: MathJax not served by the site: {srcs}'
