@@ -39,6 +39,7 @@ class HemoGATConfig(ModelConfig):
     heads: int = 4                          # GAT heads (concatenated in all but the last layer)
     num_layers: int = 3                     # GAT layers (the official code treats 1 as 2)
     dropout: float = 0.5                    # corrected 0.5 (official 0.3), see benchmarks/hemogat_iemocap.py
+    input_dropout: float = 0.0              # dropout on the (standardised) input vectors before the projections (off: no CV gain, see below)
     head_hidden: int = 0                    # hidden units of the classification head (0 = hidden)
     norm: str = 'per_layer'                 # 'per_layer' | 'shared' (official: one BatchNorm for all layers)
     edge_types: str = 'hetero'              # 'hetero' (HeteroConv per edge type) | 'flat' (official)
@@ -186,6 +187,7 @@ class HemoGAT(nn.Module):
         h = c.hidden
         self.proj = nn.ModuleDict({m: nn.Sequential(nn.Linear(getattr(c, f'd_{m}'), h), nn.BatchNorm1d(h), nn.ReLU(), LeanDropout(c.dropout))
                                    for m in c.modalities})
+        self.in_drop = LeanDropout(c.input_dropout)                    # no parameters (p=0: identity, no random draw)
         nm = len(c.modalities)
         self.gat = GATStack(h*nm, h, c.heads, c.num_layers, c.dropout, c.norm, c.edge_types,
                             official_min_depth=c.norm == 'shared', gat_impl=c.gat_impl) if c.use_graph else None
@@ -228,7 +230,7 @@ class HemoGAT(nn.Module):
         if c.edge_types == 'hetero' and c.use_graph and not isinstance(g, HeteroData):
             raise DataError("edge_types='hetero' needs a HeteroData graph (build_utterance_graph); got a flat Data")
         if c.edge_types == 'flat' and isinstance(g, HeteroData): g = to_flat(g)
-        p = {m: self.proj[m](store[f'x_{m}']) for m in c.modalities}               # each (N, hidden)
+        p = {m: self.proj[m](self.in_drop(store[f'x_{m}'])) for m in c.modalities}   # each (N, hidden)
         # 'auto': kNN edges over the node's own features add no information the projections lack (measured: they cost
         # accuracy on IEMOCAP utterance vectors); the graph stream counts when the graph carries conversation edges
         run_gat = self.gat is not None and (not self.auto_graph or _has_dialogue(g))
