@@ -236,6 +236,8 @@ def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds
         if n_dialogues or corpus_name: kw['corpus_kw'] = {**exp.corpus_kw, **_corpus_kw(exp.corpus, n_dialogues, corpus_name)}
         if protocol: kw['protocol_kw'] = {}
         exp = exp.replace(**kw)
+        # a YAML for a features file names its arrays `file=ANY#KEY`: they are read from the --data-dir file
+        if exp.corpus == 'embeddings' and exp.data_dir: exp = exp.replace(features=_remap_files(exp.features, 'embeddings', exp.data_dir))
         check_model(exp.model); get_protocol(exp.protocol, **exp.protocol_kw); return exp
     if corpus not in CORPORA: raise KeyError(f"unknown corpus {corpus!r}; valid corpora: {CORPORA.names()}")
     train = {'epochs': int(epochs)} if epochs else {}

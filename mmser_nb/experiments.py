@@ -159,7 +159,10 @@ def _get_features(df:pd.DataFrame, exp:Experiment, store, progress:bool=True)->d
     # a pre-extracted file marks a missing modality by a NaN row: skipped there, masked as absent by the views
     return {m: store.get(df, sp, progress=progress, **({'on_error': 'skip'} if sp.encoder == 'file' else {})) for m, sp in specs.items()}
 
-def _transcript_source(df:pd.DataFrame, ids)->str:
+def _transcript_source(df:pd.DataFrame, ids, exp:Experiment|None=None)->str:
+    "Where the test text came from: the text spec's own source (`NAME|asr:<model>`) or the table's `text_source`."
+    spec = str((exp.features if exp is not None else {}).get('text', ''))
+    if '|' in spec: return spec.rpartition('|')[2]
     if 'text_source' not in df: return 'none'
     return '+'.join(sorted(set(df.loc[list(ids), 'text_source'].fillna('none').astype(str))))
 
@@ -259,7 +262,7 @@ def run_one(exp:Experiment, df:pd.DataFrame, features:dict, protocol, fold, seed
     metrics = compute_metrics(protocol.task, y_true, scores, classes=list(protocol.classes), **kind)
     history = trainer.history.to_dict('records')
     row = {'experiment': exp.name, 'model': exp.model, 'protocol': protocol.id, 'features': exp.features_id,
-           'transcript_source': _transcript_source(df, fold.test_ids), 'fold': fold.name, 'seed': seed,
+           'transcript_source': _transcript_source(df, fold.test_ids, exp), 'fold': fold.name, 'seed': seed,
            'n_train': len(fold.train_ids), 'n_val': len(fold.val_ids), 'n_test': len(fold.test_ids),
            'best_epoch': None if trainer.best_epoch is None else int(trainer.best_epoch), 'train_seconds': round(time.time() - t0, 2),
            **_scalar_metrics(metrics), **_val_scores(history, trainer.best_epoch)}

@@ -395,9 +395,12 @@ def register_spec_resolver(prefix:str, resolve:Callable)->Callable:
     return SPEC_RESOLVERS.register(prefix, resolve)
 
 def get_spec(name:str|FeatureSpec, text_source:str|None=None, **options)->FeatureSpec:
-    "The named setting (or `name` itself if it is a spec, or `PREFIX=ARG` for a registered resolver), with option overrides and a transcript source."
+    "The named setting (or `name` itself if it is a spec, `PREFIX=ARG` for a registered resolver, `NAME|SOURCE` for a transcript source), with option overrides."
     if isinstance(name, FeatureSpec): spec = name
     elif name in SPECS: spec = SPECS[name]
+    elif '|' in str(name):                   # 'NAME|asr:<model>': the named spec on that transcript source (YAML-friendly)
+        base, _, src = str(name).rpartition('|')
+        return get_spec(base, text_source=text_source or src, **options)
     elif '=' in str(name):
         prefix, _, arg = str(name).partition('=')
         spec = SPEC_RESOLVERS[prefix](arg)   # e.g. 'finetuned=PATH' (registered by the fine-tuning chapter)
@@ -420,6 +423,7 @@ for _n,_s in {
     'wav2vec2-base-hemogat': FeatureSpec('audio', 'hf-audio', 'mean', options={'model': 'facebook/wav2vec2-base'}),
     'hubert-large-gated': FeatureSpec('audio', 'hf-audio', 'frames', options={'model': 'facebook/hubert-large-ls960-ft'}),
     'bert-base-pooler': FeatureSpec('text', 'hf-text', 'pooler', options={'model': 'bert-base-uncased'}),
+    'bert-base-tokens': FeatureSpec('text', 'hf-text', 'frames', options={'model': 'bert-base-uncased'}),
 }.items(): register_spec(_n, _s)
 
 # %% ../nbs/00_features.ipynb #617dcddc

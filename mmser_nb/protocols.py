@@ -21,8 +21,9 @@ __all__ = ['PROTOCOLS', 'IEMOCAP_SRC', 'MELD_CLASSES', 'EMODB_CLASSES', 'DEMO_CL
            'iemocap_session', 'iemocap_speaker', 'dialogue_of', 'session_splitter', 'speaker_splitter', 'hint_splitter',
            'dialogue_splitter', 'random_splitter', 'iemocap4_loso5', 'iemocap4_session2', 'iemocap6_erc',
            'iemocap7_5fold', 'iemocap4_random', 'meld7_official', 'mosei_emo_multilabel', 'iemocap4_cmusdk',
-           'sims_official', 'emodb_loso10', 'demo4', 'random_utterance', 'split_column', 'group_splitter',
-           'group_kfold', 'read_protocol_file', 'declared_protocol']
+           'sims_official', 'simsv2_official', 'mosi_official', 'mosei_sentiment', 'emodb_loso10', 'demo4',
+           'random_utterance', 'split_column', 'group_splitter', 'group_kfold', 'read_protocol_file',
+           'declared_protocol']
 
 # %% ../nbs/00_eval_protocols.ipynb #8f8e808d
 @dataclass
@@ -559,6 +560,35 @@ def sims_official():
                             "valid/test consistent across papers). Target: the multimodal `label` in [-1, 1] (corpus column `score`). "
                             "Metrics: the SIMS suite of mmser_nb.metrics (MMSA prints x100)."),
                     expected_sizes={'total': 2281, 'splits': {'train': 1368, 'dev': 456, 'test': 457}}, primary_metric='mae')
+
+@register_protocol('simsv2_official')
+def simsv2_official():
+    "CH-SIMS v2 (supervised part) sentiment regression on its official split."
+    return Protocol('simsv2_official', 'chsims_v2', (), 'regression', {}, hint_splitter(('mode', 'split')),
+                    split='official train/valid/test (1 fold)', regression_kind='sims',
+                    source=("CH-SIMS v2.0 (s): 4,403 clips = 2,722 / 647 / 1,034 from secondary sources (mismatches warn). "
+                            "Target in [-1, 1]; the SIMS metric suite."),
+                    expected_sizes={'total': 4403, 'splits': {'train': 2722, 'dev': 647, 'test': 1034}},
+                    unverified=('total', 'splits'), primary_metric='mae')
+
+@register_protocol('mosi_official')
+def mosi_official():
+    "CMU-MOSI sentiment regression in [-3, 3] on the standard split."
+    return Protocol('mosi_official', 'mosi', (), 'regression', {}, hint_splitter(('mode', 'split')),
+                    split='standard train/valid/test (1 fold)', regression_kind='mosi',
+                    source=("CMU-MultimodalSDK standard folds as MMSA ships them: 2,199 segments = 1,284 / 229 / 686. "
+                            "Metrics: Has0/Non0 Acc-2 and F1, Acc-5, Acc-7, MAE, Corr (mmser_nb.metrics)."),
+                    expected_sizes={'total': 2199, 'splits': {'train': 1284, 'dev': 229, 'test': 686}}, primary_metric='mae')
+
+@register_protocol('mosei_sentiment')
+def mosei_sentiment():
+    "CMU-MOSEI sentiment regression in [-3, 3] on the standard split."
+    return Protocol('mosei_sentiment', 'mosei', (), 'regression', {}, hint_splitter(('mode', 'split')),
+                    split='standard train/valid/test (1 fold)', regression_kind='mosi',
+                    source=("CMU-MultimodalSDK standard folds as MMSA ships them: 22,856 segments = 16,326 / 1,871 / 4,659 "
+                            "(secondary sources: mismatches warn). Metrics as MOSI."),
+                    expected_sizes={'total': 22856, 'splits': {'train': 16326, 'dev': 1871, 'test': 4659}},
+                    unverified=('total', 'splits'), primary_metric='mae')
 
 EMODB_CLASSES = ('angry', 'bored', 'neutral', 'happy', 'fearful', 'sad', 'disgusted')   # EmoDB: anger boredom neutral happiness fear sadness disgust
 
