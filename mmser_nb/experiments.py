@@ -131,7 +131,7 @@ def model_config_for(exp:Experiment, dims:dict, n_classes:int, task:str):
     "The model config of `exp`: preset (if any) + data-derived sizes + `exp.model_config` overrides."
     config_cls, _ = get_model_classes(exp.model)
     names = {f.name for f in fields(config_cls)}
-    auto = {'n_classes': n_classes, 'task': task}
+    auto = {'n_classes': max(1, n_classes) if task == 'regression' else n_classes, 'task': task}   # regression: one output
     for m in MODALITIES:
         if f'd_{m}' in names: auto[f'd_{m}'] = int(dims.get(m, 0))
     if 'n_classes' not in names: auto.pop('n_classes')
