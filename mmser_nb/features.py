@@ -19,13 +19,13 @@ from .audio import load_audio
 
 # %% auto #0
 __all__ = ['FEATURE_FORMAT_VERSION', 'POOLINGS', 'SEQUENCE_POOLINGS', 'ENCODERS', 'OFFLINE_MODELS', 'SPECS', 'SPEC_RESOLVERS',
-           'DEFAULT_TEXT_FEATURE', 'DEFAULT_FEATURES', 'TEXT_SOURCES', 'FeatureSpec', 'Encoder', 'register_encoder',
-           'list_encoders', 'build_encoder', 'resolve_model', 'OpenSmileEncoder', 'ComParEEncoder', 'mel_filterbank',
-           'log_mel', 'LogMelEncoder', 'WhisperCT2Encoder', 'HFAudioEncoder', 'HFTextEncoder', 'load_glove',
-           'GloveEncoder', 'register_spec', 'register_spec_resolver', 'get_spec', 'list_specs', 'Features',
-           'register_text_source', 'resolve_texts', 'corpus_fingerprint', 'FeatureStore', 'ExtractStats', 'to_hemogat',
-           'from_hemogat', 'to_mmsa', 'from_mmsa', 'read_embedding_file', 'embedding_keys', 'FileEncoder', 'file_spec',
-           'embedding_features']
+           'DEFAULT_TEXT_FEATURE', 'DEFAULT_FEATURES', 'TEXT_SOURCES', 'YOON_CLASSES', 'FeatureSpec', 'Encoder',
+           'register_encoder', 'list_encoders', 'build_encoder', 'resolve_model', 'OpenSmileEncoder', 'ComParEEncoder',
+           'mel_filterbank', 'log_mel', 'LogMelEncoder', 'WhisperCT2Encoder', 'HFAudioEncoder', 'HFTextEncoder',
+           'load_glove', 'GloveEncoder', 'register_spec', 'register_spec_resolver', 'get_spec', 'list_specs',
+           'Features', 'register_text_source', 'resolve_texts', 'corpus_fingerprint', 'FeatureStore', 'ExtractStats',
+           'to_hemogat', 'from_hemogat', 'to_mmsa', 'from_mmsa', 'read_embedding_file', 'embedding_keys', 'FileEncoder',
+           'file_spec', 'embedding_features']
 
 # %% ../nbs/00_features.ipynb #64af77af
 FEATURE_FORMAT_VERSION = 1
@@ -772,7 +772,40 @@ def _read_columns(get, keys, n, path)->tuple[dict, dict]:
         if len(a) != n: raise DataError(f"array {k!r} has {len(a)} rows for {n} utterances", path=path)
     return cols, arrays
 
+YOON_CLASSES = ('angry', 'excited', 'happy', 'sad', 'frustrated', 'surprised', 'neutral')   # seven_category label ids 0..6 [unverified]
+
+def _text_lengths(X:np.ndarray)->np.ndarray:
+    "Real length of each zero-padded (N, T, D) sequence: 1 + the last row with a non-zero entry (0 if none)."
+    nz = np.abs(X).reshape(len(X), X.shape[1], -1).max(-1) > 0                       # (N, T)
+    return np.where(nz.any(1), X.shape[1] - np.argmax(nz[:, ::-1], 1), 0)
+
+def _read_yoon(path:Path)->tuple[pd.DataFrame, dict]:
+    "One fold folder of Yoon's preprocessed IEMOCAP: three splits of padded arrays; rows without video are dropped, as the paper's code does."
+    rows, arrays, dropped = [], {}, 0
+    for sp in ('train', 'dev', 'test'):
+        need = [f'{sp}_{k}.npy' for k in ('label', 'text', 'audio_mfcc', 'audio_seqN', 'video', 'video_seqN')]
+        miss = [f for f in need if not (path/f).exists()]
+        if miss: raise DataError(f"not a Yoon fold folder: no {miss[0]}", path=path)
+        ld = lambda k: np.load(path/f'{sp}_{k}.npy', allow_pickle=False)
+        y, vn, an = ld('label').reshape(-1).astype(int), ld('video_seqN').reshape(-1).astype(int), ld('audio_seqN').reshape(-1).astype(int)
+        bad = [int(v) for v in y if not 0 <= v < len(YOON_CLASSES)]
+        if bad: raise DataError(f"label id {bad[0]} outside the 7 Yoon classes", path=path/f'{sp}_label.npy')
+        keep = vn > 0; dropped += int((~keep).sum())
+        txt, aud, vid = ld('text'), ld('audio_mfcc'), ld('video')
+        for k, X in (('text', txt), ('audio', aud), ('vision', vid)):
+            if len(X) != len(y): raise DataError(f"{sp}_{k}: {len(X)} rows for {len(y)} labels", path=path)
+        tl = _text_lengths(txt)
+        idx = np.flatnonzero(keep)
+        rows.append(pd.DataFrame({'id': [f'{sp}_{i:05d}' for i in idx], 'label': [YOON_CLASSES[v] for v in y[idx]], 'split': sp}))
+        for k, X, L in (('text', txt, tl), ('audio', aud, an), ('vision', vid, vn)):
+            arrays.setdefault(k, []).extend(np.asarray(X[i, :max(1, min(int(L[i]), X.shape[1]))], np.float32) for i in idx)
+        if (path/f'{sp}_audio_prosody.npy').exists():
+            arrays.setdefault('audio_prosody', []).extend(np.asarray(ld('audio_prosody')[idx], np.float32).reshape(len(idx), -1))
+    if dropped: warnings.warn(f"{path.name}: {dropped} utterances without video frames dropped (as the SelfCrossAttn code does)", stacklevel=3)
+    return pd.concat(rows, ignore_index=True), arrays
+
 def _read_embeddings_raw(path:Path)->tuple[pd.DataFrame, dict]:
+    if path.is_dir(): return _read_yoon(path)
     suf = path.suffix.lower()
     if suf in ('.pkl', '.pickle'):
         obj = safe_load_pickle(path)
@@ -850,6 +883,15 @@ class FileEncoder(Encoder):
     def encode(self, inputs): return list(inputs)
 register_encoder('file', FileEncoder)
 
+_HASHES: dict = {}
+
+def _content_hash(path:str)->str:
+    "Hash of a file's bytes, or of a folder's `.npy` files (name + bytes); cached per size and mtime."
+    p = Path(path); files = sorted(p.glob('*.npy')) if p.is_dir() else [p]
+    key = (str(p), tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files))
+    if key not in _HASHES: _HASHES[key] = hash_file(p) if not p.is_dir() else hash_text('|'.join(f'{f.name}:{hash_file(f)}' for f in files))
+    return _HASHES[key]
+
 def file_spec(ref:str)->FeatureSpec:
     "The spec of `PATH#KEY` (`KEY` may be omitted when the file has one array); its hash follows the file's bytes."
     path, _, key = str(ref).partition('#')
@@ -860,7 +902,7 @@ def file_spec(ref:str)->FeatureSpec:
         key = next(iter(keys))
     if key not in keys: raise KeyError(f"no array {key!r} in {path}; it has {list(keys)}")
     first = next(iter(read_embedding_file(path)[1][key].values()))
-    return FeatureSpec(keys[key], 'file', 'frames' if first.ndim == 2 else 'mean', options={'path': path, 'key': key, 'file_hash': hash_file(path)})
+    return FeatureSpec(keys[key], 'file', 'frames' if first.ndim == 2 else 'mean', options={'path': path, 'key': key, 'file_hash': _content_hash(path)})
 register_spec_resolver('file', file_spec)
 
 def embedding_features(path:str|os.PathLike)->dict:

@@ -20,10 +20,11 @@ from mmser_nb.experiments import Experiment, model_config_for
 from mmser_nb.cli import _remap_files
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = sorted((ROOT/'configs').rglob('*.yaml'))
+CONFIGS = sorted(p for p in (ROOT/'configs').rglob('*.yaml') if p.name != 'protocols.yaml')   # protocols files are read by the configs
 # the sizes of the pretrained features the configurations name (what the feature store would report)
 DIMS = {'hubert-large-gated': 1024, 'bert-base-tokens': 768, 'bert-base-pooler': 768, 'wav2vec2-base-hemogat': 768}
 MMSA_SIMS = {'text': (39, 768), 'audio': (400, 33), 'vision': (55, 709)}   # MMSA's unaligned_39.pkl shapes (T, D)
+FILE_DIMS = {'selfmm': {m: d for m, (_, d) in MMSA_SIMS.items()}, 'selfcrossattn': {'text': 300, 'audio': 120, 'vision': 2048}}   # Yoon's arrays
 
 def test_there_are_configs():
     assert len(CONFIGS) >= 7, CONFIGS
@@ -48,7 +49,7 @@ def test_config_resolves(path, sims_like):
     for m, s in feats.items():
         spec = get_spec(s)
         assert spec.modality == m, f'{path.name}: {s!r} is a {spec.modality} feature, listed as {m}'
-        dims[m] = MMSA_SIMS[m][1] if spec.encoder == 'file' else DIMS[s.split('|')[0]]
+        dims[m] = FILE_DIMS[path.parent.name][m] if spec.encoder == 'file' else DIMS[s.split('|')[0]]
     task = proto.task; n = len(proto.classes)
     model = build_model(exp.model, model_config_for(exp, dims, n, task))
     assert sum(p.numel() for p in model.parameters()) > 0
@@ -87,3 +88,22 @@ def test_features_yaml_runs_end_to_end(tmp_path):
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
     res = pd.read_csv(tmp_path/'out'/'tfn'/'results.csv')
     assert len(res) == 1 and np.isfinite(res['mae']).all(), res
+
+def test_yoon_fold_yaml_runs_end_to_end(tmp_path):
+    "A SelfCrossAttn configuration trains on one fold folder of Yoon's layout (tiny arrays, the released geometry)."
+    import subprocess, sys, pandas as pd
+    rng = np.random.default_rng(1); d = tmp_path/'fold01'; d.mkdir()
+    for sp, n in (('train', 28), ('dev', 7), ('test', 7)):
+        y = np.arange(n) % 7
+        np.save(d/f'{sp}_label.npy', y)
+        t = np.zeros((n, 128, 12), np.float32)
+        for i in range(n): t[i, :3 + i % 5] = rng.normal(size=(3 + i % 5, 12)) + y[i]
+        np.save(d/f'{sp}_text.npy', t)
+        np.save(d/f'{sp}_audio_mfcc.npy', rng.normal(size=(n, 60, 8)).astype(np.float32)); np.save(d/f'{sp}_audio_seqN.npy', np.full(n, 40))
+        np.save(d/f'{sp}_video.npy', rng.normal(size=(n, 32, 6)).astype(np.float32)); np.save(d/f'{sp}_video_seqN.npy', np.full(n, 20))
+    cmd = [str(Path(sys.executable).parent/'mmser'), 'train', '--config', str(ROOT/'configs'/'selfcrossattn'/'iemocap7_5fold_self.yaml'),
+           '--data-dir', str(d), '--seeds', '1', '--epochs', '2', '--out-dir', str(tmp_path/'out')]
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
+    res = pd.read_csv(tmp_path/'out'/'selfcrossattn_self'/'results.csv')
+    assert len(res) == 1 and res.n_test.iloc[0] == 7 and 0 <= res.balanced_accuracy.iloc[0] <= 1, res
