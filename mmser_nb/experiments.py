@@ -221,7 +221,9 @@ def _fit_run(exp:Experiment, df:pd.DataFrame, features:dict, protocol, fold, see
     model = build_model(exp.model, model_config_for(exp, dims, len(protocol.classes), protocol.task))
     fit_input_stats(model, features, list(fold.train_ids))
     data = fold_data(model, features, df, fold, protocol.task, list(protocol.classes), view=exp.view)
-    trainer = Trainer(model, settings, task=protocol.task, classes=list(protocol.classes))
+    # the model's own training hook (e.g. Self-MM's label generator), if it has one
+    callbacks = list(model.train_callbacks()) if hasattr(model, 'train_callbacks') else []
+    trainer = Trainer(model, settings, task=protocol.task, classes=list(protocol.classes), callbacks=callbacks)
     small = sum(p.numel() for p in model.parameters()) < SMALL_MODEL and trainer.device.type == 'cpu'
     with torch_threads(1 if small else None):
         trainer.fit(data.train, data.val)

@@ -814,7 +814,10 @@ def _read_embeddings_raw(path:Path)->tuple[pd.DataFrame, dict]:
             df = pd.DataFrame({'id': t.ids, 'label': [str(l) for l in labels]})
             return df, {'text': [t[i] for i in t.ids], 'audio': [a[i] for i in t.ids]}
         df, feats = from_mmsa(obj, corpus=path.stem)
-        return df, {m: [f[i] for i in df.id] for m, f in feats.items()}
+        arrays = {m: [f[i] for i in df.id] for m, f in feats.items()}
+        if all('text_bert' in d for d in obj.values()):               # BERT token ids / mask / segments, (3, L) each: Self-MM's text input
+            arrays['text_bert'] = [np.asarray(x, np.float32) for d in obj.values() for x in np.asarray(d['text_bert'])]
+        return df, arrays
     if suf == '.npz':
         with np.load(path, allow_pickle=False) as z:
             keys = list(z.files); n = len(z[next(k for k in keys if _modality_of(k) or k in _EMB_COLUMNS)])

@@ -148,6 +148,9 @@ def encode_text(self:SelfMM, batch:Batch)->torch.Tensor:
         h = x[:, 0] if x.dim() == 3 else x
         present = batch.mask('text'); present = present.any(-1) if present.dim() == 2 else present
         return h * present.unsqueeze(-1).to(h.dtype)
+    if 'text_input_ids' not in batch and 'text' in batch and batch['text'].dim() == 3 and batch['text'].shape[1] == 3:
+        tb = batch['text'].round().long()                                   # MMSA's text_bert served as a feature: (B, 3, L)
+        batch = Batch(batch, text_input_ids=tb[:, 0], text_attention_mask=tb[:, 1], text_token_type_ids=tb[:, 2])
     for k in ('text_input_ids', 'text_attention_mask'):
         if k not in batch: raise KeyError(f"Self-MM with text_encoder='bert' needs batch[{k!r}] (B, L); the batch has {sorted(batch)}")
     am = batch['text_attention_mask'].long()                                # (B, L)
@@ -524,3 +527,8 @@ def selfmm_settings(**overrides)->TrainSettings:
 def selfmm_callbacks()->list[Callback]:
     "The callbacks of a Self-MM run: ULGM (the optimizer groups and accumulation are the trainer's)."
     return [ULGM()]
+
+@patch
+def train_callbacks(self:SelfMM)->list[Callback]:
+    "The runner's hook: every Self-MM run (`run_experiment`, `mmser train`) trains with ULGM."
+    return selfmm_callbacks()

@@ -24,7 +24,7 @@ CONFIGS = sorted(p for p in (ROOT/'configs').rglob('*.yaml') if p.name != 'proto
 # the sizes of the pretrained features the configurations name (what the feature store would report)
 DIMS = {'hubert-large-gated': 1024, 'bert-base-tokens': 768, 'bert-base-pooler': 768, 'wav2vec2-base-hemogat': 768}
 MMSA_SIMS = {'text': (39, 768), 'audio': (400, 33), 'vision': (55, 709)}   # MMSA's unaligned_39.pkl shapes (T, D)
-FILE_DIMS = {'selfmm': {m: d for m, (_, d) in MMSA_SIMS.items()}, 'selfcrossattn': {'text': 300, 'audio': 120, 'vision': 2048}}   # Yoon's arrays
+FILE_DIMS = {'selfmm': {**{m: d for m, (_, d) in MMSA_SIMS.items()}, 'text_bert': 39}, 'selfcrossattn': {'text': 300, 'audio': 120, 'vision': 2048}}   # Yoon's arrays
 
 def test_there_are_configs():
     assert len(CONFIGS) >= 7, CONFIGS
@@ -33,7 +33,8 @@ def test_there_are_configs():
 def sims_like(tmp_path_factory):
     "A small features file shaped like MMSA's CH-SIMS pickle, for the `file=DATA#KEY` specs."
     p = tmp_path_factory.mktemp('cfg')/'sims.npz'; rng = np.random.default_rng(0)
-    np.savez(p, id=np.array([f'c{i}' for i in range(6)]), **{m: rng.normal(size=(6, 4, d)).astype(np.float32) for m, (_, d) in MMSA_SIMS.items()})
+    np.savez(p, id=np.array([f'c{i}' for i in range(6)]), text_bert=np.ones((6, 3, 39), np.float32),
+             **{m: rng.normal(size=(6, 4, d)).astype(np.float32) for m, (_, d) in MMSA_SIMS.items()})
     return p
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: str(p.relative_to(ROOT/'configs')))
@@ -49,8 +50,9 @@ def test_config_resolves(path, sims_like):
     for m, s in feats.items():
         spec = get_spec(s)
         assert spec.modality == m, f'{path.name}: {s!r} is a {spec.modality} feature, listed as {m}'
-        dims[m] = FILE_DIMS[path.parent.name][m] if spec.encoder == 'file' else DIMS[s.split('|')[0]]
+        dims[m] = FILE_DIMS[path.parent.name][s.rpartition('#')[2]] if spec.encoder == 'file' else DIMS[s.split('|')[0]]
     task = proto.task; n = len(proto.classes)
+    if exp.model_config.get('bert_path'): exp = exp.replace(model_config={**exp.model_config, 'bert_path': None})   # the preset's size, random weights
     model = build_model(exp.model, model_config_for(exp, dims, n, task))
     assert sum(p.numel() for p in model.parameters()) > 0
 
@@ -107,3 +109,28 @@ def test_yoon_fold_yaml_runs_end_to_end(tmp_path):
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
     res = pd.read_csv(tmp_path/'out'/'selfcrossattn_self'/'results.csv')
     assert len(res) == 1 and res.n_test.iloc[0] == 7 and 0 <= res.balanced_accuracy.iloc[0] <= 1, res
+
+def test_selfmm_yaml_runs_end_to_end(tmp_path):
+    """The Self-MM configuration, shrunk to the tiny preset (no BERT weights offline), trains on an MMSA pickle with
+    `text_bert` token rows: BERT reads the served tokens and the runner trains with ULGM (the model's hook)."""
+    import pickle, subprocess, sys, pandas as pd
+    rng = np.random.default_rng(2); L = 8
+    def split(n, off):
+        y = rng.uniform(-1, 1, n).astype(np.float32); m = np.zeros((n, L)); m[:, :5] = 1
+        tb = np.stack([rng.integers(1, 100, (n, L)) * m, m, np.zeros((n, L))], 1)
+        return {'id': np.array([f'v{off + i}' for i in range(n)]), 'raw_text': np.array(['x'] * n), 'regression_labels': y,
+                'text': rng.normal(size=(n, L, 4)).astype(np.float32), 'text_bert': tb,
+                'audio': (rng.normal(size=(n, 6, 5)) + y[:, None, None]).astype(np.float32), 'audio_lengths': np.full(n, 6),
+                'vision': rng.normal(size=(n, 4, 3)).astype(np.float32), 'vision_lengths': np.full(n, 4)}
+    p = tmp_path/'tiny_unaligned.pkl'
+    with open(p, 'wb') as f: pickle.dump({'train': split(40, 0), 'valid': split(10, 100), 'test': split(10, 200)}, f)
+    cfg = yaml.safe_load((ROOT/'configs'/'selfmm'/'sims_official.yaml').read_text())
+    cfg.update(preset='tiny', model_config={'d_text': 32, 'bert_path': None}, protocol='protocols.yaml#tiny')
+    (tmp_path/'protocols.yaml').write_text('protocols:\n  tiny: {kind: split_column, base: sims_official}\n')
+    (tmp_path/'tiny.yaml').write_text(yaml.safe_dump(cfg))
+    cmd = [str(Path(sys.executable).parent/'mmser'), 'train', '--config', str(tmp_path/'tiny.yaml'), '--data-dir', str(p),
+           '--seeds', '1111', '--epochs', '3', '--out-dir', str(tmp_path/'out')]
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
+    res = pd.read_csv(tmp_path/'out'/'self_mm'/'results.csv')
+    assert len(res) == 1 and res.n_test.iloc[0] == 10 and np.isfinite(res['mae']).all(), res
