@@ -804,11 +804,22 @@ def _read_yoon(path:Path)->tuple[pd.DataFrame, dict]:
     if dropped: warnings.warn(f"{path.name}: {dropped} utterances without video frames dropped (as the SelfCrossAttn code does)", stacklevel=3)
     return pd.concat(rows, ignore_index=True), arrays
 
+def _is_cmu_aligned(obj)->bool:
+    "A MulT/EEA aligned dict: train/valid/test splits with `labels` (MMSA's own dicts have `regression_labels`)."
+    splits = [obj[s] for s in ('train', 'valid', 'test') if isinstance(obj, dict) and isinstance(obj.get(s), dict)]
+    return bool(splits) and all('labels' in d and 'regression_labels' not in d for d in splits)
+
+def _from_aligned(path:Path)->tuple[pd.DataFrame, dict]:
+    from mmser_nb.corpora import read_cmu_aligned
+    df, feats = read_cmu_aligned(path)
+    return df, {m: [f[i] for i in df.id] for m, f in feats.items()}
+
 def _read_embeddings_raw(path:Path)->tuple[pd.DataFrame, dict]:
-    if path.is_dir(): return _read_yoon(path)
+    if path.is_dir(): return _read_yoon(path) if (path/'train_label.npy').exists() else _from_aligned(path)
     suf = path.suffix.lower()
     if suf in ('.pkl', '.pickle'):
         obj = safe_load_pickle(path)
+        if _is_cmu_aligned(obj): return _from_aligned(path)
         if isinstance(obj, list):
             t, a, labels = from_hemogat(obj, ids=[f'{path.stem}_{i:05d}' for i in range(len(obj))])
             df = pd.DataFrame({'id': t.ids, 'label': [str(l) for l in labels]})
