@@ -264,7 +264,7 @@ def _load_manifest(folder:Path)->pd.DataFrame:
     return df
 
 # %% ../nbs/00_corpora_demo.ipynb #b472fecb
-def _synthesize(plan:pd.DataFrame, folder:Path, s:dict)->pd.DataFrame:
+def _synthesize(plan:pd.DataFrame, folder:Path, s:dict, progress:bool=True)->pd.DataFrame:
     "Render every planned utterance into `folder/wav/`; add path, duration, start and end."
     from tqdm.auto import tqdm
     sf = require('soundfile', 'audio')
@@ -274,7 +274,7 @@ def _synthesize(plan:pd.DataFrame, folder:Path, s:dict)->pd.DataFrame:
                  rate=r.rate, pitch=r.pitch, range=r.pitch_range, volume=r.volume) for r in plan.itertuples()]
     wavs, wsr = espeak_synth_many(jobs)
     for r, w in tqdm(zip(plan.itertuples(), wavs), total=len(plan), desc='demo corpus wavs',
-                     disable=len(plan) < 100 or bool(os.environ.get('IN_TEST'))):
+                     disable=not progress or len(plan) < 100 or bool(os.environ.get('IN_TEST'))):
         if len(w) == 0: raise DataError("eSpeak NG produced no audio", item=r.id)
         y = to_16k(w, wsr, (r.pad_before, r.pad_after), sr)
         rel = f'wav/{r.id}.wav'
@@ -294,6 +294,7 @@ _COLS = ['id', 'corpus', 'path', 'text', 'text_source', 'label', 'speaker', 'gen
 def build_demo_corpus(n_dialogues:int|None=None, # dialogues; None = the settings' default (about 580 utterances)
                       seed:int=0,                # same seed, same table and byte-identical audio
                       cache:bool=True,           # reuse a cached build; False = synthesise again and replace it
+                      progress:bool=True,        # a progress bar while synthesising (large builds only)
                      )->pd.DataFrame:            # the corpus table (corpus='demo'), one row per utterance
     "Build (or load from the cache) the synthetic demo corpus."
     text = demo_settings_text(); s = _check_settings(yaml.safe_load(text), 'mmser_nb.data/demo_corpus.yaml')
@@ -305,7 +306,7 @@ def build_demo_corpus(n_dialogues:int|None=None, # dialogues; None = the setting
         warnings.warn(f"demo corpus cache {str(final)!r} lost some wav files; synthesising it again")
     tmp = umask_mode(tempfile.mkdtemp(dir=root, prefix=f'.{key}.'), directory=True)
     try:
-        df = _synthesize(plan_dialogues(n, seed, s), tmp, s)
+        df = _synthesize(plan_dialogues(n, seed, s), tmp, s, progress)
         atomic_save_json({'key': key, 'n_dialogues': n, 'seed': seed, 'version': DEMO_VERSION,
                           'rows': df.drop(columns=['pad_before', 'pad_after', 'gap']).to_dict('records')}, tmp/'manifest.json')
         old = root/f'.{key}.old'
