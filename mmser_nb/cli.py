@@ -21,10 +21,10 @@ from .views import index_by_id, predict_fold, FOLD_FIELD
 from .experiments import Experiment, run_experiment, run_many, save_reports, predict_split
 
 # %% auto #0
-__all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_MODEL_TRAIN', 'DEMO_TRAIN', 'QUICK', 'COMMANDS',
-           'parse_features', 'check_model', 'check_protocol', 'format_results', 'checkpoint_candidates',
-           'find_checkpoint', 'load_checkpoint', 'predict_file', 'predict_table', 'predict', 'extract', 'train',
-           'evaluate', 'finetune', 'demo_experiments', 'quiet_libraries', 'demo', 'usage', 'main']
+__all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_MODEL_TRAIN', 'DEMO_MODEL_CONFIG', 'DEMO_TRAIN',
+           'QUICK', 'COMMANDS', 'parse_features', 'check_model', 'check_protocol', 'format_results',
+           'checkpoint_candidates', 'find_checkpoint', 'load_checkpoint', 'predict_file', 'predict_table', 'predict',
+           'extract', 'train', 'evaluate', 'finetune', 'demo_experiments', 'quiet_libraries', 'demo', 'usage', 'main']
 
 # %% ../nbs/07_cli.ipynb #6f3f967a
 DEFAULT_PROTOCOL = {'demo': 'demo4', 'emodb': 'emodb_loso10', 'iemocap': 'iemocap4_loso5', 'meld': 'meld7_official'}
@@ -357,8 +357,11 @@ def finetune(corpus:str='demo',        # corpus name
 # %% ../nbs/07_cli.ipynb #edaab429
 DEMO_FEATURES = dict(DEFAULT_FEATURES)
 DEMO_SYSTEMS = {'audio_mlp': {'audio': DEMO_FEATURES['audio']}, 'text_mlp': {'text': DEMO_FEATURES['text']},
-                'fusion_mlp': DEMO_FEATURES, 'hemogat': DEMO_FEATURES, 'linear_probe': DEMO_FEATURES}
+                'fusion_mlp': DEMO_FEATURES, 'hemogat': DEMO_FEATURES, 'linear_probe': DEMO_FEATURES,
+                # the single-layer gate on frames and token states (03_gated_fusion): eGeMAPS low-level descriptors + MiniLM layer 4
+                'gated_fusion': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'}}
 DEMO_MODEL_TRAIN = {'linear_probe': dict(optimizer='adam', weight_decay=1e-3)}   # L2 for the softmax regression (not tuned)
+DEMO_MODEL_CONFIG = {'gated_fusion': dict(alignment='pooled', d_model=128)}      # chosen on demo4 validation (03_gated_fusion)
 DEMO_TRAIN = dict(epochs=60, patience=12, lr=2e-3, batch_size=32)       # full run
 QUICK = dict(n_dialogues=24, seeds=2, epochs=25)                          # --quick: a reduced but real run
 
@@ -371,7 +374,8 @@ def demo_experiments(models:list, seeds:list, epochs:int|None=None, n_dialogues:
     if quick and 'patience' in tr: tr['patience'] = max(5, tr['epochs'] // 4)
     kw = {'n_dialogues': n_dialogues} if n_dialogues else {}
     return [Experiment(name=m, corpus='demo', corpus_kw=kw, protocol=DEFAULT_PROTOCOL['demo'], features=dict(DEMO_SYSTEMS.get(m, DEMO_FEATURES)),
-                       model=m, seeds=list(seeds), train={**tr, **DEMO_MODEL_TRAIN.get(m, {})}) for m in models]
+                       model=m, seeds=list(seeds), train={**tr, **DEMO_MODEL_TRAIN.get(m, {})},
+                       model_config=dict(DEMO_MODEL_CONFIG.get(m, {}))) for m in models]
 
 # %% ../nbs/07_cli.ipynb #8a15ac8e
 @contextlib.contextmanager
@@ -408,10 +412,11 @@ def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet)
     print(f"[1/4] demo corpus", flush=True); t0 = time.time()
     df = build_demo_corpus(n_dialogues, progress=not quiet)
     print(f"      {len(df)} utterances, {df.speaker.nunique()} speakers, {df.dialogue.nunique()} dialogues, labels {df.label.value_counts().to_dict()} ({time.time() - t0:.1f}s)")
-    print(f"[2/4] features {DEMO_FEATURES} (cached after the first run)", flush=True); t0 = time.time()
+    specs = sorted({s for n in names for s in DEMO_SYSTEMS.get(n, DEMO_FEATURES).values()})
+    print(f"[2/4] features {specs} (cached after the first run)", flush=True); t0 = time.time()
     store = _store(cache)
     from mmser_nb.features import get_spec
-    for m, s in DEMO_FEATURES.items(): store.get(df, get_spec(s), progress=not quiet)
+    for s in specs: store.get(df, get_spec(s), progress=not quiet)
     print(f"      done ({time.time() - t0:.1f}s)")
     print(f"[3/4] training {names} × folds × {len(seeds)} seeds", flush=True); t0 = time.time()
     exps = demo_experiments(names, seeds, epochs, n_dialogues, quick)

