@@ -433,6 +433,12 @@ def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet)
         verdict = 'yes' if all(means['fusion_mlp'] > means[s] for s in singles) else 'NO'
         print(f"\nfused beats both single modalities on {pm}: {verdict} (fusion {means['fusion_mlp']:.4f} vs {best} {means[best]:.4f}; "
               f"paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g}, Wilcoxon p={r['wilcoxon_pvalue']:.3g})")
+    if 'gated_fusion' in means and len(singles) == 2:
+        best = max(singles, key=lambda m: means[m])
+        r = paired_test(res[res.experiment == 'gated_fusion'], res[res.experiment == best], pm)
+        verdict = 'yes' if all(means['gated_fusion'] > means[s] for s in singles) else 'NO'
+        print(f"gated_fusion (frames + token states) beats both single modalities: {verdict} ({means['gated_fusion']:.4f} vs {best} "
+              f"{means[best]:.4f}; paired t-test p={r['t_pvalue']:.3g})")
     for sysname in [m for m in ('fusion_mlp', 'hemogat') if m in means and 'linear_probe' in means]:
         r = paired_test(res[res.experiment == sysname], res[res.experiment == 'linear_probe'], pm)
         print(f"{sysname} vs the linear probe on the same vectors: {means[sysname] - means['linear_probe']:+.4f} {pm} "

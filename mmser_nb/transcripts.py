@@ -257,7 +257,8 @@ class TranscriptCache:
 def _segment_key(row)->str:
     s, e = row.get('start', np.nan), row.get('end', np.nan)
     ok = lambda v: v is not None and not (isinstance(v, float) and math.isnan(v))
-    return f"@{float(s):.3f}-{float(e):.3f}" if ok(s) and ok(e) else ''
+    # '/2': segment rows cached before a file that *is* the utterance was kept whole are transcribed again
+    return f"@{float(s):.3f}-{float(e):.3f}/2" if ok(s) and ok(e) else ''
 
 def transcribe_corpus(df:pd.DataFrame,             # corpus table with `id`, `path` (+ optional `start`/`end`)
                       transcriber:Transcriber,      # e.g. WhisperCT2Transcriber()
@@ -282,7 +283,10 @@ def transcribe_corpus(df:pd.DataFrame,             # corpus table with `id`, `pa
             if rec is None:
                 wav = _read_audio(path, item=item)
                 if (seg := _segment_key(row)):
-                    s, e = (max(0, int(round(float(row[k]) * SR))) for k in ('start', 'end')); wav = wav[s:e]
+                    s, e = (max(0, int(round(float(row[k]) * SR))) for k in ('start', 'end'))
+                    # a cut of a longer recording (the segment lies inside the file and is shorter than it); otherwise the
+                    # file is the utterance itself and start/end only place it in its dialogue (IEMOCAP sentences, MELD, demo)
+                    if e <= wav.size + SR // 20 and wav.size > (e - s) + SR // 10: wav = wav[s:e]
                 flag = audio_flag(wav, silence_dbfs)
                 text = '' if flag else transcriber.transcribe(wav)
                 if not flag and not has_words(text): text, flag = '', 'no_speech'
