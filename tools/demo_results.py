@@ -11,7 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]/'benchmarks'))
 from _results import write_result
 
 NOTES = {'audio_mlp': 'eGeMAPS', 'text_mlp': 'MiniLM layer 4 (minilm-l4)', 'fusion_mlp': 'eGeMAPS + minilm-l4, early fusion',
-         'hemogat': 'eGeMAPS + minilm-l4, corrected default', 'linear_probe': 'eGeMAPS + minilm-l4, softmax regression'}
+         'hemogat': 'eGeMAPS + minilm-l4, corrected default', 'linear_probe': 'eGeMAPS + minilm-l4, softmax regression',
+         'gated_fusion': 'eGeMAPS LLD frames + minilm-l4 token states, single-layer gate, pooled alignment, d_model 128'}
 
 def main(run_dir:str, metric:str='balanced_accuracy'):
     df = pd.read_csv(Path(run_dir)/'comparison.csv')
