@@ -38,3 +38,17 @@ def test_baselines_any_corpus_and_protocol(tmp_path):
     assert re.fullmatch(r'RESULT balanced_accuracy=[\d.]+ balanced_accuracy_std=[\d.]+ accuracy=[\d.]+ folds=5', out.strip().splitlines()[-1]), out
     out = _run('benchmarks/meld_text_baseline.py', *common, '--protocol', f'{tmp_path}/p.yaml#by_dialogue')
     assert re.fullmatch(r'RESULT weighted_f1=[\d.]+ accuracy=[\d.]+ macro_f1=[\d.]+ folds=3', out.strip().splitlines()[-1]), out
+
+def test_asr_wer_on_a_pocketsphinx_style_folder(tmp_path):
+    "asr_wer.py reads pocketsphinx's `transcription` layout and scores Whisper tiny.en (here on two demo-corpus clips)."
+    import shutil
+    from mmser_nb.demo_corpus import build_demo_corpus
+    df = build_demo_corpus(n_dialogues=24).head(2)
+    lines = []
+    for r in df.itertuples():
+        shutil.copy(r.path, tmp_path/f'{r.id}.wav'); lines.append(f'<s> {r.text.lower()} </s> ({r.id})')
+    (tmp_path/'transcription').write_text('\n'.join(lines) + '\n')
+    out = _run('benchmarks/asr_wer.py', '--data-dir', str(tmp_path), '--models', 'tiny.en', '--beam', '1')
+    last = out.strip().splitlines()[-1]
+    m = re.fullmatch(r'RESULT wer_tiny=([\d.]+) rtf_tiny=([\d.]+) n_clips=2 audio_s=[\d.]+', last)
+    assert m and 0 <= float(m.group(1)) < 0.5 and float(m.group(2)) > 0, last
