@@ -427,18 +427,13 @@ def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet)
     pm = res.primary_metric or 'balanced_accuracy'
     means = pd.DataFrame(res).groupby('experiment')[pm].mean()
     singles = [m for m in ('audio_mlp', 'text_mlp') if m in means]
-    if 'fusion_mlp' in means and len(singles) == 2:
+    fused = [(s, l) for s, l in (('fusion_mlp', 'fused'), ('gated_fusion', 'gated_fusion (frames + token states)')) if s in means]
+    for k, (sysname, label) in enumerate(fused if len(singles) == 2 else []):
         best = max(singles, key=lambda m: means[m])
-        r = paired_test(res[res.experiment == 'fusion_mlp'], res[res.experiment == best], pm)
-        verdict = 'yes' if all(means['fusion_mlp'] > means[s] for s in singles) else 'NO'
-        print(f"\nfused beats both single modalities on {pm}: {verdict} (fusion {means['fusion_mlp']:.4f} vs {best} {means[best]:.4f}; "
-              f"paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g}, Wilcoxon p={r['wilcoxon_pvalue']:.3g})")
-    if 'gated_fusion' in means and len(singles) == 2:
-        best = max(singles, key=lambda m: means[m])
-        r = paired_test(res[res.experiment == 'gated_fusion'], res[res.experiment == best], pm)
-        verdict = 'yes' if all(means['gated_fusion'] > means[s] for s in singles) else 'NO'
-        print(f"gated_fusion (frames + token states) beats both single modalities: {verdict} ({means['gated_fusion']:.4f} vs {best} "
-              f"{means[best]:.4f}; paired t-test p={r['t_pvalue']:.3g})")
+        r = paired_test(res[res.experiment == sysname], res[res.experiment == best], pm)
+        verdict = 'yes' if all(means[sysname] > means[s] for s in singles) else 'NO'
+        print(f"{'' if k else chr(10)}{label} beats both single modalities on {pm}: {verdict} ({sysname} {means[sysname]:.4f} vs {best} "
+              f"{means[best]:.4f}; paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g}, Wilcoxon p={r['wilcoxon_pvalue']:.3g})")
     for sysname in [m for m in ('fusion_mlp', 'hemogat') if m in means and 'linear_probe' in means]:
         r = paired_test(res[res.experiment == sysname], res[res.experiment == 'linear_probe'], pm)
         print(f"{sysname} vs the linear probe on the same vectors: {means[sysname] - means['linear_probe']:+.4f} {pm} "

@@ -561,34 +561,33 @@ def sims_official():
                             "Metrics: the SIMS suite of mmser_nb.metrics (MMSA prints x100)."),
                     expected_sizes={'total': 2281, 'splits': {'train': 1368, 'dev': 456, 'test': 457}}, primary_metric='mae')
 
+def _sentiment(pid:str, corpus:str, kind:str, sizes:tuple, verified:bool, source:str):
+    "A sentiment-regression protocol on a corpus's own train / valid / test split (1 fold), scored by the `kind` metric suite."
+    tr, dev, te = sizes
+    return Protocol(pid, corpus, (), 'regression', {}, hint_splitter(('mode', 'split')),
+                    split='official train/valid/test (1 fold)', regression_kind=kind, source=source,
+                    expected_sizes={'total': tr + dev + te, 'splits': {'train': tr, 'dev': dev, 'test': te}},
+                    unverified=() if verified else ('total', 'splits'), primary_metric='mae')
+
 @register_protocol('simsv2_official')
 def simsv2_official():
     "CH-SIMS v2 (supervised part) sentiment regression on its official split."
-    return Protocol('simsv2_official', 'chsims_v2', (), 'regression', {}, hint_splitter(('mode', 'split')),
-                    split='official train/valid/test (1 fold)', regression_kind='sims',
-                    source=("CH-SIMS v2.0 (s): 4,403 clips = 2,722 / 647 / 1,034 from secondary sources (mismatches warn). "
-                            "Target in [-1, 1]; the SIMS metric suite."),
-                    expected_sizes={'total': 4403, 'splits': {'train': 2722, 'dev': 647, 'test': 1034}},
-                    unverified=('total', 'splits'), primary_metric='mae')
+    return _sentiment('simsv2_official', 'chsims_v2', 'sims', (2722, 647, 1034), False,
+                      "CH-SIMS v2.0 (s): 4,403 clips = 2,722 / 647 / 1,034 from secondary sources (mismatches warn). Target in [-1, 1]; the SIMS metric suite.")
 
 @register_protocol('mosi_official')
 def mosi_official():
     "CMU-MOSI sentiment regression in [-3, 3] on the standard split."
-    return Protocol('mosi_official', 'mosi', (), 'regression', {}, hint_splitter(('mode', 'split')),
-                    split='standard train/valid/test (1 fold)', regression_kind='mosi',
-                    source=("CMU-MultimodalSDK standard folds as MMSA ships them: 2,199 segments = 1,284 / 229 / 686. "
-                            "Metrics: Has0/Non0 Acc-2 and F1, Acc-5, Acc-7, MAE, Corr (mmser_nb.metrics)."),
-                    expected_sizes={'total': 2199, 'splits': {'train': 1284, 'dev': 229, 'test': 686}}, primary_metric='mae')
+    return _sentiment('mosi_official', 'mosi', 'mosi', (1284, 229, 686), True,
+                      "CMU-MultimodalSDK standard folds as MMSA ships them: 2,199 segments = 1,284 / 229 / 686. "
+                      "Metrics: Has0/Non0 Acc-2 and F1, Acc-5, Acc-7, MAE, Corr (mmser_nb.metrics).")
 
 @register_protocol('mosei_sentiment')
 def mosei_sentiment():
     "CMU-MOSEI sentiment regression in [-3, 3] on the standard split."
-    return Protocol('mosei_sentiment', 'mosei', (), 'regression', {}, hint_splitter(('mode', 'split')),
-                    split='standard train/valid/test (1 fold)', regression_kind='mosi',
-                    source=("CMU-MultimodalSDK standard folds as MMSA ships them: 22,856 segments = 16,326 / 1,871 / 4,659 "
-                            "(secondary sources: mismatches warn). Metrics as MOSI."),
-                    expected_sizes={'total': 22856, 'splits': {'train': 16326, 'dev': 1871, 'test': 4659}},
-                    unverified=('total', 'splits'), primary_metric='mae')
+    return _sentiment('mosei_sentiment', 'mosei', 'mosi', (16326, 1871, 4659), False,
+                      "CMU-MultimodalSDK standard folds as MMSA ships them: 22,856 segments = 16,326 / 1,871 / 4,659 "
+                      "(secondary sources: mismatches warn). Metrics as MOSI.")
 
 EMODB_CLASSES = ('angry', 'bored', 'neutral', 'happy', 'fearful', 'sad', 'disgusted')   # EmoDB: anger boredom neutral happiness fear sadness disgust
 

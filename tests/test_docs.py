@@ -195,13 +195,14 @@ def test_math_is_typeset(site, server, browser):
         assert srcs and all(urlparse(s).netloc == urlparse(server).netloc for s in srcs), f'{page}: MathJax not served by the site: {srcs}'
 
 def test_run_all_on_cpu(tmp_path):
-    "JupyterLab's Run All (nbconvert --execute, every cell) of a chapter with a `#| gpu` cell works on a machine without CUDA."
+    "JupyterLab's Run All (nbconvert --execute, every cell) of a chapter with a `#| gpu` cell works; without CUDA the cell says why it skips."
     import subprocess, sys, json, torch
-    if torch.cuda.is_available(): pytest.skip('a CUDA machine runs the GPU cell itself')
     nb = ROOT/'nbs'/'00d_knn_search.ipynb'
     r = subprocess.run([sys.executable, '-m', 'jupyter', 'nbconvert', '--execute', '--to', 'notebook', '--output-dir', str(tmp_path), str(nb)],
                        capture_output=True, text=True, cwd=ROOT, env={**os.environ, 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1'})
     assert r.returncode == 0, r.stderr[-3000:]
     cells = json.loads((tmp_path/nb.name).read_text())['cells']
     gpu = [c for c in cells if c['cell_type'] == 'code' and '#| gpu' in ''.join(c['source'])]
-    assert gpu and all('skipped' in ''.join(o.get('text', '')) for c in gpu for o in c['outputs']), [c['outputs'] for c in gpu]
+    assert gpu, 'the chapter has no #| gpu cell any more: pick another'
+    if not torch.cuda.is_available():                                   # on a CUDA machine the cell ran its GPU check instead
+        assert all('skipped' in ''.join(o.get('text', '')) for c in gpu for o in c['outputs']), [c['outputs'] for c in gpu]
