@@ -20,10 +20,10 @@ from .graphs import (EDGE_TYPES, build_inductive_graph, build_transductive_graph
                              to_flat)
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'HEMOGAT_TRAIN', 'HemoGATConfig', 'hemogat_config', 'CrossModalBlock', 'GATStack', 'HemoGAT', 'toy_graph',
-           'subgraph_batch', 'GraphBatches', 'standardize_seq', 'hemogat_graphs', 'hemogat_data', 'predict_new',
-           'hemogat_fold_data', 'fit_hemogat', 'hemogat_train_settings', 'OfficialTrainEvalMode', 'LastEpoch',
-           'official_callbacks']
+__all__ = ['ABLATIONS', 'HEMOGAT_MALLOC', 'HEMOGAT_TRAIN', 'HemoGATConfig', 'hemogat_config', 'CrossModalBlock', 'GATStack',
+           'HemoGAT', 'toy_graph', 'subgraph_batch', 'GraphBatches', 'standardize_seq', 'hemogat_graphs',
+           'hemogat_data', 'predict_new', 'hemogat_fold_data', 'fit_hemogat', 'hemogat_train_settings',
+           'OfficialTrainEvalMode', 'LastEpoch', 'official_callbacks']
 
 # %% ../nbs/02_hemogat.ipynb #ee2225b7
 @dataclass
@@ -469,10 +469,12 @@ def hemogat_fold_data(features:dict,          # modality -> `Features` (from the
     return FoldData(d['train'], d['val'], d['test'])
 
 # %% ../nbs/02_hemogat.ipynb #1f912ac7
+HEMOGAT_MALLOC = 262144   # glibc mmap threshold of full-graph fits: freed graph-sized tensors go back to the system (00a_trainer)
+
 def fit_hemogat(model:HemoGAT, data:dict|FoldData, classes=None, callbacks=(), **settings):
     "Train `model` on `hemogat_data(...)` (or a `FoldData`) through the shared `Trainer`; returns the trainer."
     from mmser_nb.trainer import Trainer, TrainSettings
-    tr = Trainer(model, TrainSettings(**{'progress': False, **settings}), model.config.task, classes, callbacks=callbacks)
+    tr = Trainer(model, TrainSettings(**{'progress': False, 'heap_mmap_threshold': HEMOGAT_MALLOC, **settings}), model.config.task, classes, callbacks=callbacks)
     train, val = (data.train, data.val) if isinstance(data, FoldData) else (data['train'], data.get('val'))
     tr.fit(train, val)
     return tr
@@ -491,7 +493,7 @@ def hemogat_train_settings(preset:str='corrected',  # a key of `HEMOGAT_TRAIN`
                           )->TrainSettings:
     "The `TrainSettings` of a named HemoGAT training setting."
     if preset not in HEMOGAT_TRAIN: raise KeyError(f"no HemoGAT training preset {preset!r}; presets: {sorted(HEMOGAT_TRAIN)}")
-    return TrainSettings(**{'progress': False, **HEMOGAT_TRAIN[preset], **overrides})
+    return TrainSettings(**{'progress': False, 'heap_mmap_threshold': HEMOGAT_MALLOC, **HEMOGAT_TRAIN[preset], **overrides})
 
 
 

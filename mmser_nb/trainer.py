@@ -66,7 +66,7 @@ class TrainSettings(Settings):
     checkpoint_every: int = 1           # write the training state every n epochs (and at the end)
     log_with: str|None = None           # experiment tracker through Accelerate (off by default)
     progress: bool = True               # tqdm bars for epochs and batches
-    heap_mmap_threshold: int|None = 262144  # bytes; glibc: larger allocations go back to the system when freed (None = leave malloc alone)
+    heap_mmap_threshold: int|None = None    # bytes; glibc: larger allocations go back to the system when freed (None = leave malloc alone)
 
     def __post_init__(self):
         for k, ok in _CHOICES.items():
