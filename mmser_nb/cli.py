@@ -13,6 +13,7 @@ import torch
 from fastcore.script import call_parse, anno_parser, Param
 
 from .core import MmserError, DataError, MissingExtraError, from_pretrained, list_models, get_model_classes, MODALITIES
+from .core import checkpoint_candidates, find_checkpoint, load_checkpoint   # re-exported: `mmser predict`'s checkpoint lookup
 from .corpora import CORPORA, load_corpus
 from .protocols import get_protocol
 from .features import DEFAULT_FEATURES
@@ -21,10 +22,10 @@ from .views import index_by_id, predict_fold, FOLD_FIELD
 from .experiments import Experiment, run_experiment, run_many, save_reports, predict_split
 
 # %% auto #0
-__all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_MODEL_TRAIN', 'DEMO_MODEL_CONFIG', 'DEMO_TRAIN',
-           'QUICK', 'COMMANDS', 'parse_features', 'check_model', 'check_protocol', 'format_results',
-           'checkpoint_candidates', 'find_checkpoint', 'load_checkpoint', 'predict_file', 'predict_table', 'predict',
-           'extract', 'train', 'evaluate', 'finetune', 'demo_experiments', 'quiet_libraries', 'demo', 'usage', 'main']
+__all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'LONG_RECORDING_S', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_MODEL_TRAIN',
+           'DEMO_MODEL_CONFIG', 'DEMO_TRAIN', 'QUICK', 'COMMANDS', 'parse_features', 'check_model', 'check_protocol',
+           'format_results', 'predict_file', 'predict_table', 'predict', 'extract', 'train', 'evaluate', 'finetune',
+           'demo_experiments', 'quiet_libraries', 'demo', 'usage', 'main']
 
 # %% ../nbs/07_cli.ipynb #6f3f967a
 DEFAULT_PROTOCOL = {'demo': 'demo4', 'emodb': 'emodb_loso10', 'iemocap': 'iemocap4_loso5', 'meld': 'meld7_official'}
@@ -65,30 +66,6 @@ def format_results(res, metrics:list|None=None)->str:
     head = (f"protocol: {', '.join(map(str, res['protocol'].unique()))} | transcripts: {', '.join(map(str, res['transcript_source'].unique()))} | "
             f"folds × seeds: {res['fold'].nunique()} × {res['seed'].nunique()} | mean ± std (ddof=1)")
     return head + '\n' + s.rename(columns={'experiment': 'system'}).to_string(index=False)
-
-# %% ../nbs/07_cli.ipynb #934a3cf3
-def checkpoint_candidates(path:str|os.PathLike)->list[Path]:
-    "The checkpoint folders `path` names: itself, or every `checkpoints/*` of an experiment folder (or of its sub-folders), sorted."
-    p = Path(path)
-    if (p/'config.json').exists(): return [p]
-    for pat in ('checkpoints/*/config.json', '*/checkpoints/*/config.json'):
-        c = sorted(q.parent for q in p.glob(pat))
-        if c: return c
-    return []
-
-def find_checkpoint(path:str|os.PathLike)->Path:
-    "A checkpoint folder: `path` itself, or the first of `path/checkpoints/*` (experiment folder), or of `path/*/checkpoints/*`."
-    c = checkpoint_candidates(path)
-    if c: return c[0]
-    raise FileNotFoundError(f"no checkpoint at {str(path)!r}: expected a folder with config.json + model.safetensors, or an experiment folder with checkpoints/")
-
-# %% ../nbs/07_cli.ipynb #2c235a38
-def load_checkpoint(path:str|os.PathLike)->tuple:
-    "The model (eval mode) and the runner's metadata (classes, task, features, protocol…)."
-    p = find_checkpoint(path)
-    meta = json.loads((p/'config.json').read_text()).get('mmser')
-    if not meta: raise DataError("checkpoint has no 'mmser' metadata (classes, features): was it written by run_experiment?", path=p)
-    return from_pretrained(p).eval(), meta, p
 
 # %% ../nbs/07_cli.ipynb #84bd92ba
 def _one_row(wav:str, text:str, text_source:str)->pd.DataFrame:
@@ -155,11 +132,16 @@ def predict(checkpoint:str=None, # (required) a checkpoint folder (config.json +
             text:str=None,  # its transcript; default: ASR if the 'asr' extra is installed, else audio only
             asr:bool=False, # transcribe with Whisper tiny.en (the 'asr' extra); an error if it is missing
             data:str=None,  # instead of --wav: a pre-extracted features file (.npz/.h5/.parquet/.pkl); every row is predicted
-            out:str=None,   # with --data: write the predictions here (CSV) instead of printing them
+            out:str=None,   # with --data or --segments: write the predictions here (CSV, or JSON for a .json name) instead of printing them
+            segments:bool=None, # a recording of many utterances: VAD segments -> ASR -> one row per segment; default: on for videos and for audio over 30 s
+            plot:str=None,  # with --segments: save the emotion timeline here (.png/.pdf/.svg)
+            quiet:bool=False, # no progress bar
            ):
     "Predict the emotion of one audio file (or of every row of a features file): prints the label and the class probabilities."
     _required(checkpoint=checkpoint)
     if (wav is None) == (data is None): raise ValueError("pass --wav FILE (an audio file) or --data FILE (a features file), not both")
+    if wav is not None and (segments or (segments is None and text is None and _long_recording(wav))):
+        return _predict_segments(checkpoint, wav, out, plot, quiet)
     if data is not None:
         t = predict_table(checkpoint, data)
         print(f"checkpoint: {t.attrs['checkpoint']} | {len(t)} utterances of {data}")
@@ -172,6 +154,30 @@ def predict(checkpoint:str=None, # (required) a checkpoint folder (config.json +
                     f"seed {Path(r['checkpoint']).name.rsplit('-seed', 1)[-1]}; pass one run's folder to choose another)")
     print(f"{r['wav']}\n  text ({r['text_source']}): {r['text']!r}\n  label: {r['label']}")
     for c, p in sorted(r['probabilities'].items(), key=lambda kv: -kv[1]): print(f"    {c:>10s}  {p:.3f}")
+    return r
+
+# %% ../nbs/07_cli.ipynb #3ce3d59f
+LONG_RECORDING_S = 30.0   # `mmser predict` segments audio longer than this (and every video) unless --segments False
+
+def _long_recording(path:str)->bool:
+    "A video, or audio longer than `LONG_RECORDING_S`: what `mmser predict` segments by default."
+    from mmser_nb.audio import _SF_EXTS
+    p = Path(path)
+    if not p.exists(): raise FileNotFoundError(f"no audio file at {str(p)!r}")
+    if p.suffix.lower() not in _SF_EXTS: return p.suffix.lower() in ('.mp4', '.mkv', '.webm', '.mov', '.avi')
+    import soundfile as sf
+    try: return sf.info(str(p)).duration > LONG_RECORDING_S
+    except RuntimeError as e: raise DataError(f"cannot read audio: {e}", path=p) from None
+
+def _predict_segments(checkpoint, wav, out, plot, quiet):
+    "`mmser predict --segments`: `predict_recording`, printed as a table (or written to `out`), with an optional timeline."
+    from mmser_nb.longform import predict_recording, plot_timeline
+    r = predict_recording(checkpoint, wav, out=out, quiet=quiet)
+    print(f"checkpoint: {r.attrs.get('checkpoint')} | {wav}: {len(r)} speech segments" + (f" | {r.attrs['message']}" if r.attrs.get('message') else ''))
+    if out: print(f"predictions: {out}")
+    elif len(r): print(r.drop(columns=[c for c in ('words',) if c in r]).to_string(index=False))
+    if plot and len(r):
+        plot_timeline(r).savefig(plot, bbox_inches="tight"); print(f"timeline: {plot}")
     return r
 
 # %% ../nbs/07_cli.ipynb #68e4ee9e

@@ -17,7 +17,8 @@ __all__ = ['MODALITIES', 'TASK_TYPES', 'MODELS', 'check_task_type', 'MmserError'
            'cache_dir', 'umask_mode', 'atomic_write', 'atomic_save_json', 'Batch', 'ModelOutput', 'Settings',
            'SafeUnpickler', 'safe_load_pickle', 'new_hash', 'hash_text', 'hash_json', 'hash_file', 'pad_sequences',
            'masked_mean', 'standardize', 'load_all_modules', 'Registry', 'ModelConfig', 'n_params', 'register_model',
-           'list_models', 'get_model_classes', 'build_model', 'save_pretrained', 'from_pretrained']
+           'list_models', 'get_model_classes', 'build_model', 'save_pretrained', 'from_pretrained',
+           'checkpoint_candidates', 'find_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #203c9b53
 MODALITIES = ('audio', 'text', 'vision')
@@ -350,3 +351,27 @@ def from_pretrained(path:str|os.PathLike, map_location:str='cpu')->nn.Module:
     model = build_model(cfg.pop('model_type'), cfg)
     model.load_state_dict(load_file(str(path/'model.safetensors'), device=str(map_location)))
     return model
+
+# %% ../nbs/00_core.ipynb #cc5b6a0d
+def checkpoint_candidates(path:str|os.PathLike)->list[Path]:
+    "The checkpoint folders `path` names: itself, or every `checkpoints/*` of an experiment folder (or of its sub-folders), sorted."
+    p = Path(path)
+    if (p/'config.json').exists(): return [p]
+    for pat in ('checkpoints/*/config.json', '*/checkpoints/*/config.json'):
+        c = sorted(q.parent for q in p.glob(pat))
+        if c: return c
+    return []
+
+def find_checkpoint(path:str|os.PathLike)->Path:
+    "A checkpoint folder: `path` itself, or the first of `path/checkpoints/*` (experiment folder), or of `path/*/checkpoints/*`."
+    c = checkpoint_candidates(path)
+    if c: return c[0]
+    raise FileNotFoundError(f"no checkpoint at {str(path)!r}: expected a folder with config.json + model.safetensors, or an experiment folder with checkpoints/")
+
+# %% ../nbs/00_core.ipynb #8fa7283c
+def load_checkpoint(path:str|os.PathLike)->tuple:
+    "The model (eval mode), the runner's metadata (classes, task, features, protocol…) and the checkpoint folder."
+    p = find_checkpoint(path)
+    meta = json.loads((p/'config.json').read_text()).get('mmser')
+    if not meta: raise DataError("checkpoint has no 'mmser' metadata (classes, features): was it written by run_experiment?", path=p)
+    return from_pretrained(p).eval(), meta, p

@@ -30,8 +30,8 @@ from .trainer import Trainer, TrainSettings, Predictions
 # %% auto #0
 __all__ = ['ID_COLUMNS', 'INFO_COLUMNS', 'SMALL_MODEL', 'Experiment', 'Results', 'model_config_for', 'fit_input_stats',
            'torch_threads', 'predict_split', 'run_one', 'write_results', 'run_experiment', 'concat_results', 'run_many',
-           'plot_confusion_matrices', 'per_class_f1', 'plot_per_class_f1', 'learning_curves', 'plot_learning_curves',
-           'embedding_2d', 'plot_embeddings', 'plot_summary', 'save_reports']
+           'run_parallel', 'plot_confusion_matrices', 'per_class_f1', 'plot_per_class_f1', 'learning_curves',
+           'plot_learning_curves', 'embedding_2d', 'plot_embeddings', 'plot_summary', 'save_reports']
 
 # %% ../nbs/06_experiments.ipynb #fbd45fa2
 @dataclass
@@ -367,6 +367,7 @@ def run_many(exps:list,                          # experiments (or dicts / YAML)
              progress:bool=True,
              df:pd.DataFrame|None=None,          # shared corpus table (read once from the first experiment if None)
              save_checkpoints:bool=True,
+             jobs:int=1,                         # experiments trained at once, each in its own process (`run_parallel`)
             )->Results:
     "Run each experiment (same corpus read once) and return all rows together."
     exps = [Experiment.from_dict(e) if isinstance(e, dict) else Experiment.from_yaml(e) if isinstance(e, (str, Path)) else e for e in exps]
@@ -375,10 +376,52 @@ def run_many(exps:list,                          # experiments (or dicts / YAML)
     for e in exps: get_model_classes(e.model)
     if df is None and len({(e.corpus, e.data_dir, json.dumps(e.corpus_kw, sort_keys=True)) for e in exps}) == 1:
         df = load_corpus(exps[0].corpus, exps[0].data_dir, **exps[0].corpus_kw)
-    res = concat_results([run_experiment(e, store=store, out_dir=(Path(out_dir)/e.name) if out_dir else None,
-                                         progress=progress, df=df, save_checkpoints=save_checkpoints) for e in exps])
+    outs = [(Path(out_dir)/e.name) if out_dir else None for e in exps]
+    if jobs > 1: res = concat_results(run_parallel(exps, store, outs, df, save_checkpoints, jobs, progress))
+    else: res = concat_results([run_experiment(e, store=store, out_dir=o, progress=progress, df=df, save_checkpoints=save_checkpoints)
+                                for e, o in zip(exps, outs)])
     if out_dir is not None: write_results(res, out_dir, 'comparison')
     return res
+
+# %% ../nbs/06_experiments.ipynb #15488d20
+class _ServedFeatures:
+    "A worker's stand-in for the feature store: the `Features` the parent already extracted, by spec key."
+    def __init__(self, feats:dict): self.feats = feats
+    def get(self, df, spec, progress=False, **kw): return self.feats[get_spec(spec).key]
+
+def _experiment_job(exp:dict, module:str, feats:dict, df, out_dir, save_checkpoints:bool, threads:int):
+    "One experiment in a worker process: rows, runs (without the model object) and the primary metric."
+    torch.set_num_threads(threads)
+    importlib.import_module(module)                        # the model's registration
+    r = run_experiment(Experiment.from_dict(exp), store=_ServedFeatures(feats), out_dir=out_dir, progress=False,
+                       df=df, save_checkpoints=save_checkpoints)
+    return pd.DataFrame(r).to_dict('records'), [{k: v for k, v in a.items() if k != 'model'} for a in r.runs], r.primary_metric
+
+def _parallel_ok(exp:Experiment)->bool:
+    "Whether a worker process can run `exp`: its model lives in an importable module and its features are not per fold."
+    mod = get_model_classes(exp.model)[1].__module__
+    return mod not in ('__main__', 'builtins') and not mod.startswith('__') and not any(FOLD_FIELD in str(s) for s in exp.features.values())
+
+# %% ../nbs/06_experiments.ipynb #2ca7bd82
+def run_parallel(exps:list, store, outs:list, df:pd.DataFrame|None, save_checkpoints:bool=True, jobs:int=2, progress:bool=True)->list:
+    "`run_experiment` of each experiment, `jobs` at a time in spawned processes (see above); `Results` in the order given."
+    import concurrent.futures as cf, multiprocessing as mp
+    from mmser_nb.experiments import _experiment_job as job   # by module, so a spawned worker can import it (not a notebook's copy)
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    done, futures = {}, {}
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context('spawn')) as pool:
+        for i, (e, o) in enumerate(zip(exps, outs)):
+            if not _parallel_ok(e): continue
+            _, _, dp, _ = _prepare_experiment(e, df)
+            feats = {get_spec(s).key: f for s, f in zip(e.features.values(), _get_features(dp, e, store, progress).values())}
+            futures[pool.submit(job, e.to_dict(), get_model_classes(e.model)[1].__module__, feats, df, o,
+                                save_checkpoints, threads)] = i
+        for i, (e, o) in enumerate(zip(exps, outs)):          # what a worker cannot run trains here meanwhile
+            if not _parallel_ok(e): done[i] = run_experiment(e, store=store, out_dir=o, progress=progress, df=df, save_checkpoints=save_checkpoints)
+        for fut in tqdm(cf.as_completed(futures), total=len(futures), desc=f'experiments ({jobs} processes)', disable=not progress, leave=False):
+            rows, runs, pm = fut.result()
+            r = Results(rows); r.runs = runs; r.primary_metric = pm; done[futures[fut]] = r
+    return [done[i] for i in range(len(exps))]
 
 # %% ../nbs/06_experiments.ipynb #e00f2f94
 def _systems(res:Results)->dict:

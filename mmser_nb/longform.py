@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import DataError, MissingExtraError, require, atomic_write, atomic_save_json, hash_json
+from .core import DataError, MissingExtraError, require, atomic_write, atomic_save_json, hash_json, load_checkpoint
 from .audio import SILENCE_DBFS, _SF_EXTS
 
 # %% auto #0
 __all__ = ['SR', 'FRAME', 'FRAME_S', 'VAD_DEFAULTS', 'STATE_VERSION', 'speech_extent', 'synth_recording', 'iter_audio',
            'SileroVAD', 'Scan', 'scan_recording', 'segment_speech', 'default_asr_model', 'transcribe_words',
-           'find_checkpoint', 'load_checkpoint', 'SegmentPredictor', 'predict_recording', 'plot_timeline']
+           'SegmentPredictor', 'predict_recording', 'plot_timeline']
 
 # %% ../nbs/05a_long_recordings.ipynb #3f54222f
 SR = 16000            # the pipeline's sample rate
@@ -287,25 +287,6 @@ def transcribe_words(tr,                 # a transcriber; word timings when it i
     words = [dict(word=w.word.strip(), start=round(offset + float(w.start), 3), end=round(offset + float(w.end), 3),
                   p=round(float(w.probability), 3)) for s in segs for w in (s.words or [])]
     return (text, words) if has_words(text) else ('', [])
-
-# %% ../nbs/05a_long_recordings.ipynb #963a8ec0
-def find_checkpoint(path:str|os.PathLike, # a checkpoint folder, an experiment folder, or a folder of experiments
-                   )->Path:
-    "The checkpoint `path` names: itself (config.json inside), else the first of `checkpoints/*`, else of `*/checkpoints/*` (as `mmser predict`)."
-    p = Path(path)
-    if (p/'config.json').exists(): return p
-    for pat in ('checkpoints/*/config.json', '*/checkpoints/*/config.json'):
-        c = sorted(q.parent for q in p.glob(pat))
-        if c: return c[0]
-    raise FileNotFoundError(f"no checkpoint at {str(path)!r}: expected a folder with config.json + model.safetensors, or an experiment folder with checkpoints/")
-
-def load_checkpoint(path:str|os.PathLike)->tuple:
-    "The model (eval mode), the runner's metadata (classes, task, features…) and the checkpoint folder."
-    from mmser_nb.core import from_pretrained
-    p = find_checkpoint(path)
-    meta = json.loads((p/'config.json').read_text()).get('mmser')
-    if not meta: raise DataError("checkpoint has no 'mmser' metadata (classes, features): was it written by run_experiment?", path=p)
-    return from_pretrained(p).eval(), meta, p
 
 # %% ../nbs/05a_long_recordings.ipynb #71337cb9
 class SegmentPredictor:

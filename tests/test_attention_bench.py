@@ -16,3 +16,17 @@ def test_attention_throughput_quick():
     for k in ('self_utt_per_s_1t', 'cross_utt_per_s_1t', 'self_utt_per_s_all', 'cross_utt_per_s_all'):
         assert k in vals and float(vals[k]) > 0, (k, last)
     assert re.search(r'Self / Cross throughput ratio [\d.]+', r.stdout), r.stdout
+
+def test_meld_attention_quick():
+    "Text-only Self/Cross on a slice of MELD: the runner path, the Cross = Self check and the RESULT keys."
+    env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1',
+           'PYTHONPATH': os.pathsep.join([str(ROOT), os.environ.get('PYTHONPATH', '')])}
+    data = ROOT.parent/'shared'/'data'
+    r = subprocess.run([sys.executable, 'benchmarks/meld_attention.py', '--data-dir', str(data), '--quick'], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600, env=env)
+    assert r.returncode == 0, f"meld_attention.py failed:\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}"
+    last = r.stdout.strip().splitlines()[-1]
+    vals = dict(kv.split('=') for kv in last.split()[1:])
+    assert last.startswith('RESULT ') and {'self_wf1', 'cross_wf1', 'p_value'} <= set(vals), last
+    assert 0 < float(vals['self_wf1']) <= 1 and vals['self_wf1'] == vals['cross_wf1'], last
+    assert 'test scores identical' in r.stdout, r.stdout[-1500:]
