@@ -13,7 +13,7 @@ import torch
 from fastcore.script import call_parse, anno_parser, Param
 
 from .core import MmserError, DataError, MissingExtraError, from_pretrained, list_models, get_model_classes, MODALITIES
-from .core import checkpoint_candidates, find_checkpoint, load_checkpoint   # re-exported: `mmser predict`'s checkpoint lookup
+from .core import atomic_write, checkpoint_candidates, find_checkpoint, load_checkpoint   # re-exported: `mmser predict`'s checkpoint lookup
 from .corpora import CORPORA, load_corpus
 from .protocols import get_protocol
 from .features import DEFAULT_FEATURES
@@ -23,9 +23,10 @@ from .experiments import Experiment, run_experiment, run_many, save_reports, pre
 
 # %% auto #0
 __all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'LONG_RECORDING_S', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_MODEL_TRAIN',
-           'DEMO_MODEL_CONFIG', 'DEMO_TRAIN', 'QUICK', 'COMMANDS', 'parse_features', 'check_model', 'check_protocol',
-           'format_results', 'predict_file', 'predict_table', 'predict', 'extract', 'train', 'evaluate', 'finetune',
-           'demo_experiments', 'quiet_libraries', 'demo', 'usage', 'main']
+           'DEMO_MODEL_CONFIG', 'DEMO_MODEL_SEEDS', 'DEMO_TRAIN', 'QUICK', 'DEMO_ZERO_SHOT', 'COMMANDS',
+           'parse_features', 'check_model', 'check_protocol', 'format_results', 'predict_file', 'predict_table',
+           'predict', 'extract', 'train', 'evaluate', 'finetune', 'demo_experiments', 'demo_zero_shot',
+           'format_zero_shot', 'quiet_libraries', 'demo', 'usage', 'main']
 
 # %% ../nbs/07_cli.ipynb #6f3f967a
 DEFAULT_PROTOCOL = {'demo': 'demo4', 'emodb': 'emodb_loso10', 'iemocap': 'iemocap4_loso5', 'meld': 'meld7_official'}
@@ -365,11 +366,25 @@ DEMO_FEATURES = dict(DEFAULT_FEATURES)
 DEMO_SYSTEMS = {'audio_mlp': {'audio': DEMO_FEATURES['audio']}, 'text_mlp': {'text': DEMO_FEATURES['text']},
                 'fusion_mlp': DEMO_FEATURES, 'hemogat': DEMO_FEATURES, 'linear_probe': DEMO_FEATURES,
                 # the single-layer gate on frames and token states (03_gated_fusion): eGeMAPS low-level descriptors + MiniLM layer 4
-                'gated_fusion': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'}}
-DEMO_MODEL_TRAIN = {'linear_probe': dict(optimizer='adam', weight_decay=1e-3)}   # L2 for the softmax regression (not tuned)
-DEMO_MODEL_CONFIG = {'gated_fusion': dict(alignment='pooled', d_model=128)}      # chosen on demo4 validation (03_gated_fusion)
+                'gated_fusion': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'},
+                # Rajan et al.'s Self and Cross attention models, A+T, on the same frames and token states (03b_cross_self_attention)
+                'self_attention_fusion': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'},
+                'cross_attention_fusion': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'}}
+_ATTN = dict(modalities=['audio', 'text'], conv_stride_audio=4)            # 40-ms steps into the BiGRUs
+DEMO_MODEL_TRAIN = {'linear_probe': dict(optimizer='adam', weight_decay=1e-3),   # L2 for the softmax regression (not tuned)
+                    # the BiGRU models are the demo's slowest: larger batches, fewer epochs (sized for time, not tuned)
+                    'self_attention_fusion': dict(batch_size=64, epochs=20, patience=5), 'cross_attention_fusion': dict(batch_size=64, epochs=20, patience=5)}
+DEMO_MODEL_CONFIG = {'gated_fusion': dict(alignment='pooled', d_model=128),      # chosen on demo4 validation (03_gated_fusion)
+                     'self_attention_fusion': _ATTN, 'cross_attention_fusion': _ATTN}
+DEMO_MODEL_SEEDS = {'self_attention_fusion': 1, 'cross_attention_fusion': 1}    # fewer seeds than the others (time); the output says so
 DEMO_TRAIN = dict(epochs=60, patience=12, lr=2e-3, batch_size=32)       # full run
 QUICK = dict(n_dialogues=24, seeds=2, epochs=25)                          # --quick: a reduced but real run
+
+def _demo_train(tr:dict, model:str, epochs:int|None)->dict:
+    "A demo model's training settings: the shared ones, the model's own, and `--epochs` as a cap on both."
+    out = {**tr, **DEMO_MODEL_TRAIN.get(model, {})}
+    if epochs: out['epochs'] = min(int(epochs), out.get('epochs', int(epochs)))
+    return out
 
 def demo_experiments(models:list, seeds:list, epochs:int|None=None, n_dialogues:int|None=None, quick:bool=False)->list:
     "The demo's experiments, one per model, on the demo corpus and protocol."
@@ -380,10 +395,48 @@ def demo_experiments(models:list, seeds:list, epochs:int|None=None, n_dialogues:
     if quick and 'patience' in tr: tr['patience'] = max(5, tr['epochs'] // 4)
     kw = {'n_dialogues': n_dialogues} if n_dialogues else {}
     return [Experiment(name=m, corpus='demo', corpus_kw=kw, protocol=DEFAULT_PROTOCOL['demo'], features=dict(DEMO_SYSTEMS.get(m, DEMO_FEATURES)),
-                       model=m, seeds=list(seeds), train={**tr, **DEMO_MODEL_TRAIN.get(m, {})},
+                       model=m, seeds=list(seeds)[:DEMO_MODEL_SEEDS.get(m, len(seeds))], train=_demo_train(tr, m, epochs),
                        model_config=dict(DEMO_MODEL_CONFIG.get(m, {}))) for m in models]
 
 # %% ../nbs/07_cli.ipynb #8a15ac8e
+DEMO_ZERO_SHOT = dict(features={'audio': 'egemaps', 'text': 'glove'}, folds=['fold0'], hidden_audio=64,   # audio: functionals, a one-frame sequence (time)
+                      train=dict(optimizer='adam', lr=3e-3, batch_size=32, epochs=20, patience=5, select_metric='balanced_accuracy', progress=False))
+
+def demo_zero_shot(df:pd.DataFrame,       # the demo corpus table
+                   store,                 # the feature store
+                   seeds:list=(0,),       # training seeds
+                   epochs:int|None=None,  # a cap on the epochs
+                   progress:bool=False,
+                  )->pd.DataFrame:        # one row per model x held-out emotion x seed (`zero_shot`'s metrics)
+    "The demo's zero-shot runs: A+T EEA, each emotion held out in turn, beside the late-fusion baseline's untrained row."
+    from mmser_nb.core import build_model
+    from mmser_nb.features import get_spec
+    from mmser_nb.emotion_embeddings import zero_shot_runs
+    z = DEMO_ZERO_SHOT; proto = get_protocol(DEFAULT_PROTOCOL['demo'])
+    dp = index_by_id(proto.prepare(df)); folds = [f for f in proto.folds(dp) if f.name in z['folds']]
+    feats = {m: store.get(df, get_spec(s), progress=progress) for m, s in z['features'].items()}
+    sizes = dict(task='single_label', modalities=('audio', 'text'), d_audio=feats['audio'].dim, d_text=feats['text'].dim,
+                 hidden_text=feats['text'].dim, hidden_audio=z['hidden_audio'], rnn='gru', n_layers=1, pooling='mean')
+    makers = {'eea': lambda seen: build_model('eea', **sizes, d_emb=feats['text'].dim, n_classes=len(seen)).set_emotions(seen),
+              'untrained_row': lambda seen: build_model('lf_lstm', **sizes, n_classes=len(seen))}
+    tr = {**z['train'], **({'epochs': min(int(epochs), z['train']['epochs'])} if epochs else {})}
+    return pd.concat([zero_shot_runs(make, feats, dp, folds, proto.classes, seeds=list(seeds), settings=tr).assign(model=name)
+                      for name, make in makers.items()], ignore_index=True)
+
+def format_zero_shot(z:pd.DataFrame)->str:
+    "The zero-shot lines of the demo's output: unseen AUC per held-out emotion and the means, EEA vs the untrained row."
+    per = z.pivot_table(index='k', columns='model', values='unseen_auc', aggfunc='mean', sort=False)
+    raw = z.pivot_table(index='k', columns='model', values='unseen_auc_logit', aggfunc='mean', sort=False)
+    h = z.groupby('model').gzsl_h.mean()
+    lines = [f"zero-shot (A+T EEA; each emotion held out in turn; folds {sorted(set(z.fold))}, {z.seed.nunique()} seed(s) — fewer than the table above, for time):"]
+    lines += [f"  unseen {k:>8s}: AUC (softmax | raw score) EEA {r['eea']:.3f} | {raw.loc[k, 'eea']:.3f}; untrained row {r['untrained_row']:.3f} | "
+              f"{raw.loc[k, 'untrained_row']:.3f}" for k, r in per.iterrows()]
+    lines.append(f"  mean unseen AUC (softmax | raw score): EEA {per['eea'].mean():.4f} | {raw['eea'].mean():.4f}; untrained row "
+                 f"{per['untrained_row'].mean():.4f} | {raw['untrained_row'].mean():.4f}; generalised zero-shot harmonic mean of seen and "
+                 f"unseen accuracy: EEA {h['eea']:.4f}, untrained row {h['untrained_row']:.4f}")
+    return '\n'.join(lines)
+
+# %% ../nbs/07_cli.ipynb #79c87621
 @contextlib.contextmanager
 def quiet_libraries(quiet:bool=True):
     "With `quiet`, no third-party progress bars either (transformers' weight loading): `--quiet` means quiet."
@@ -404,11 +457,20 @@ def demo(out_dir:str='./mmser_runs/demo', # results, plots, checkpoints and the 
          cache:str=None,          # feature store folder (default: the user cache folder)
          asr:bool=False,          # transcribe the example wav with Whisper instead of giving its text
          quiet:bool=False,        # no progress bars
+         jobs:int=None,           # models trained at once, one process each (default: 2 on a machine with 2 or more cores)
+         zero_shot:str='auto',    # the zero-shot row: 'auto' (unless --models is given), 'yes' or 'no'
         ):
     "The README's main job: train and compare audio, text and fused models on the demo corpus, then predict a new wav."
-    with quiet_libraries(quiet): return _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet)
+    with quiet_libraries(quiet): return _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet, jobs, zero_shot)
 
-def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet):
+def _paired(res, a:str, b:str, metric:str)->dict:
+    "`paired_test` of systems `a` and `b` over the (fold, seed) runs both have (a model run with fewer seeds pairs on those)."
+    ra, rb = res[res.experiment == a], res[res.experiment == b]
+    keys = set(zip(ra.fold, ra.seed)) & set(zip(rb.fold, rb.seed))
+    on = lambda r: r[[k in keys for k in zip(r.fold, r.seed)]]
+    return paired_test(on(ra), on(rb), metric)
+
+def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet, jobs=None, zero_shot='auto'):
     from mmser_nb.demo_corpus import build_demo_corpus, demo_wav
     t_start = time.time(); out = Path(out_dir)
     n_dialogues = n_dialogues or (QUICK['n_dialogues'] if quick else None)
@@ -418,32 +480,46 @@ def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet)
     print(f"[1/4] demo corpus", flush=True); t0 = time.time()
     df = build_demo_corpus(n_dialogues, progress=not quiet)
     print(f"      {len(df)} utterances, {df.speaker.nunique()} speakers, {df.dialogue.nunique()} dialogues, labels {df.label.value_counts().to_dict()} ({time.time() - t0:.1f}s)")
-    specs = sorted({s for n in names for s in DEMO_SYSTEMS.get(n, DEMO_FEATURES).values()})
+    if str(zero_shot) not in ('auto', 'yes', 'no'): raise ValueError(f"--zero-shot is 'auto', 'yes' or 'no', not {zero_shot!r}")
+    zero_shot = (models is None) if zero_shot == 'auto' else zero_shot == 'yes'
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    specs = sorted({s for n in names for s in DEMO_SYSTEMS.get(n, DEMO_FEATURES).values()} | (set(DEMO_ZERO_SHOT['features'].values()) if zero_shot else set()))
     print(f"[2/4] features {specs} (cached after the first run)", flush=True); t0 = time.time()
     store = _store(cache)
     from mmser_nb.features import get_spec
     for s in specs: store.get(df, get_spec(s), progress=not quiet)
     print(f"      done ({time.time() - t0:.1f}s)")
-    print(f"[3/4] training {names} × folds × {len(seeds)} seeds", flush=True); t0 = time.time()
     exps = demo_experiments(names, seeds, epochs, n_dialogues, quick)
-    res = run_many(exps, store=store, out_dir=out, df=df, progress=not quiet)
+    fewer = {e.name: len(e.seeds) for e in exps if len(e.seeds) < len(seeds)}
+    print(f"[3/4] training {names} × folds × {len(seeds)} seeds" + (f" ({', '.join(f'{n}: {k}' for n, k in fewer.items())} seed(s), for time)" if fewer else '')
+          + (f"; {jobs} at a time" if jobs > 1 else ''), flush=True); t0 = time.time()
+    res = run_many(exps, store=store, out_dir=out, df=df, progress=not quiet, jobs=jobs)
     save_reports(res, out/'plots')
+    zs = demo_zero_shot(df, store, seeds[:1], epochs) if zero_shot else None
+    if zs is not None:
+        with atomic_write(out/'zero_shot.csv', 'w') as f: zs.to_csv(f, index=False)
     print(f"      done ({time.time() - t0:.1f}s)\n")
     print(format_results(res))
     pm = res.primary_metric or 'balanced_accuracy'
     means = pd.DataFrame(res).groupby('experiment')[pm].mean()
     singles = [m for m in ('audio_mlp', 'text_mlp') if m in means]
-    fused = [(s, l) for s, l in (('fusion_mlp', 'fused'), ('gated_fusion', 'gated_fusion (frames + token states)')) if s in means]
+    fused = [(s, l) for s, l in (('fusion_mlp', 'fused'), ('gated_fusion', 'gated_fusion (frames + token states)'),
+                                 ('self_attention_fusion', 'self_attention_fusion (A+T)'), ('cross_attention_fusion', 'cross_attention_fusion (A+T)')) if s in means]
     for k, (sysname, label) in enumerate(fused if len(singles) == 2 else []):
         best = max(singles, key=lambda m: means[m])
-        r = paired_test(res[res.experiment == sysname], res[res.experiment == best], pm)
+        r = _paired(res, sysname, best, pm)
         verdict = 'yes' if all(means[sysname] > means[s] for s in singles) else 'NO'
         print(f"{'' if k else chr(10)}{label} beats both single modalities on {pm}: {verdict} ({sysname} {means[sysname]:.4f} vs {best} "
               f"{means[best]:.4f}; paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g}, Wilcoxon p={r['wilcoxon_pvalue']:.3g})")
+    if {'self_attention_fusion', 'cross_attention_fusion'} <= set(means.index):
+        r = _paired(res, 'self_attention_fusion', 'cross_attention_fusion', pm)
+        print(f"Self vs Cross attention (A+T) on {pm}: {means['self_attention_fusion']:.4f} vs {means['cross_attention_fusion']:.4f}, "
+              f"difference {r['mean_diff']:+.4f}; paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g}, Wilcoxon p={r['wilcoxon_pvalue']:.3g}")
     for sysname in [m for m in ('fusion_mlp', 'hemogat') if m in means and 'linear_probe' in means]:
-        r = paired_test(res[res.experiment == sysname], res[res.experiment == 'linear_probe'], pm)
+        r = _paired(res, sysname, 'linear_probe', pm)
         print(f"{sysname} vs the linear probe on the same vectors: {means[sysname] - means['linear_probe']:+.4f} {pm} "
               f"(paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g})")
+    if zs is not None: print('\n' + format_zero_shot(zs))
     print(f"\n[4/4] predict a new wav end to end", flush=True)
     text, emotion = "I told you a hundred times and you still did it again!", 'angry'
     wav = out/'example_angry.wav'

@@ -21,7 +21,7 @@ __all__ = ['MOSEI_EMOTION_WORDS', 'IEMOCAP_EMOTION_WORDS', 'EMOTION_WORDS', 'EMO
            'PAPER_TRAIN', 'emotion_table', 'SeqEncoder', 'EEAConfig', 'EEA', 'EFLSTMConfig', 'EFLSTM', 'LFLSTMConfig',
            'LFLSTM', 'add_untrained_rows', 'take', 'n_shots', 'hold_out', 'predict_logits', 'reveal_classes',
            'unseen_metrics', 'gzsl_metrics', 'seen_metrics', 'zero_shot', 'few_shot', 'compute_metrics_all',
-           'word_rule_scores']
+           'standardize_frames', 'zero_shot_runs', 'word_rule_scores']
 
 # %% ../nbs/04_emotion_embeddings.ipynb #f209a406
 MOSEI_EMOTION_WORDS = ('anger', 'disgust', 'fear', 'happy', 'sad', 'surprise')   # the released code's MOSEI words
@@ -504,6 +504,37 @@ def compute_metrics_all(task:str, y, s, classes)->dict:
     "All canonical test metrics of the task, from logits."
     from mmser_nb.metrics import compute_metrics
     return compute_metrics(task, y, s, classes, from_logits=True) if task == 'multi_label' else compute_metrics(task, y, s, classes)
+
+# %% ../nbs/04_emotion_embeddings.ipynb #5f8b1205
+def standardize_frames(data, eps:float=1e-5):
+    "Z-score every modality's frames of a `FoldData` in place, with the statistics of its training split only."
+    for m, seqs in data.train.x.items():
+        X = torch.cat([s for s in seqs if len(s)]); mu, sd = X.mean(0), X.std(0) + eps
+        for ds in (data.train, data.val, data.test):
+            if ds is not None and m in ds.x: ds.x[m] = [(s - mu) / sd if len(s) else s for s in ds.x[m]]
+    return data
+
+def zero_shot_runs(make_model:Callable[[list[str]], nn.Module], # seen class names -> an untrained model
+                   features:dict,                 # modality -> `Features` (the feature store's), frames for sequence models
+                   df:pd.DataFrame,               # protocol-prepared corpus table indexed by id (`index_by_id`)
+                   folds:list,                    # the protocol's `Fold`s to run
+                   classes:Sequence[str],         # the protocol's class order
+                   emotions:Sequence[str]|None=None, # held out in turn (default: every class)
+                   seeds:Sequence[int]=(0,),      # training seeds
+                   settings:dict|None=None,       # TrainSettings fields
+                   standardize:bool=True,         # z-score frames with each fold's training statistics
+                   table:Callable[[list[str]], np.ndarray]|None=None, # as in `zero_shot` (None: the model's configured source)
+                  )->pd.DataFrame:                # one row per fold x held-out emotion x seed (the `zero_shot` metrics)
+    "`zero_shot` over folds x held-out emotions x seeds, on the runner's features and folds."
+    import pandas as pd
+    from mmser_nb.views import fold_data
+    rows, classes = [], list(classes)
+    for f in folds:
+        data = fold_data(make_model(classes), features, df, f, 'single_label', classes)
+        if standardize: data = standardize_frames(data)
+        for k in (emotions or classes):
+            for s in seeds: rows.append({'fold': f.name, **zero_shot(make_model, data.train, data.val, data.test, classes, k, settings, seed=s, table=table)})
+    return pd.DataFrame(rows)
 
 # %% ../nbs/04_emotion_embeddings.ipynb #6d9effc9
 def word_rule_scores(ds,                        # a SequenceDataset-like object with word-vector frames
