@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_corpora.ipynb #fcf6568c
 from __future__ import annotations
-import os, re, csv, json, math, pickle, warnings
+import os, re, csv, io, json, math, pickle, warnings
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterable, Callable
@@ -17,11 +17,12 @@ from .core import DataError, Registry, safe_load_pickle
 # %% auto #0
 __all__ = ['CORPUS_COLUMNS', 'REQUIRED_COLUMNS', 'EMOTION_SYNONYMS', 'IEMOCAP_LABELS', 'MELD_FILES', 'MELD_MEDIA_DIRS',
            'MELD_COLUMNS', 'MELD_EMOTIONS', 'MOSEI_LABEL_COLUMNS', 'MOSI_LABEL_COLUMNS', 'MOSEI_EMOTIONS',
-           'IEMOCAP_CMU_EMOTIONS', 'SIMS_COLUMNS', 'EMODB_EMOTIONS', 'EMODB_GENDER', 'EMODB_TEXTS', 'SPLIT_ALIASES',
-           'CORPORA', 'Column', 'schema_markdown', 'emotion_spellings', 'canonical_emotion', 'Utterance', 'to_frame',
-           'validate_corpus', 'MissingMediaWarning', 'label_counts', 'read_iemocap', 'fix_text', 'decode_mixed',
-           'read_meld', 'load_csd', 'read_cmu_sdk', 'read_cmu_aligned', 'read_chsims', 'parse_emodb_name', 'read_emodb',
-           'read_manifest', 'CorpusReader', 'register_corpus', 'load_corpus']
+           'IEMOCAP_CMU_EMOTIONS', 'SIMS_COLUMNS', 'SIMS_MODES', 'SIMS_MISSING', 'EMODB_EMOTIONS', 'EMODB_GENDER',
+           'EMODB_TEXTS', 'SPLIT_ALIASES', 'CORPORA', 'Column', 'schema_markdown', 'emotion_spellings',
+           'canonical_emotion', 'Utterance', 'to_frame', 'validate_corpus', 'MissingMediaWarning', 'label_counts',
+           'read_iemocap', 'fix_text', 'decode_mixed', 'read_meld', 'load_csd', 'read_cmu_sdk', 'read_cmu_aligned',
+           'read_chsims', 'parse_emodb_name', 'read_emodb', 'read_manifest', 'CorpusReader', 'register_corpus',
+           'load_corpus']
 
 # %% ../nbs/00_corpora.ipynb #96296756
 @dataclass(frozen=True)
@@ -543,42 +544,88 @@ def read_cmu_aligned(path:str|os.PathLike, # a .pkl, an .h5 with split groups, o
 
 # %% ../nbs/00_corpora.ipynb #0889d35c
 SIMS_COLUMNS = ['video_id', 'clip_id', 'text', 'label', 'label_T', 'label_A', 'label_V', 'annotation', 'mode']
+SIMS_MODES = {'train': 'train', 'valid': 'dev', 'test': 'test'}   # label.csv `mode` → corpus `split`
+SIMS_MISSING = ('error', 'drop', 'keep')                           # what `read_chsims` does about clips without media
+_SIMS_SCORES = [('score', 'label'), ('score_T', 'label_T'), ('score_A', 'label_A'), ('score_V', 'label_V')]
+
+def _sims_rows(p:Path)->csv.reader:
+    "A csv reader over label.csv: UTF-8 (BOM or not), else GB18030."
+    b = p.read_bytes()
+    for enc in ('utf-8-sig', 'gb18030'):
+        try: return csv.reader(io.StringIO(b.decode(enc), newline=''))
+        except UnicodeDecodeError: pass
+    raise DataError("label.csv is neither UTF-8 nor GB18030 text", path=p)
+
+def _sims_score(v:str, col:str, need:bool, uid:str, p:Path, ln:int)->float:
+    "One sentiment label: a finite number in [-1, 1]; '' → NaN unless `need`."
+    if v == '' and not need: return float('nan')
+    try: x = float(v)
+    except ValueError: x = None
+    if x is None or not math.isfinite(x) or abs(x) > 1:
+        raise DataError(f"column {col!r} must be a sentiment score in [-1, 1], got {v!r}", item=uid, path=p, line=ln)
+    return x
+
+def _sims_media(root:Path, df:pd.DataFrame, missing:str)->pd.DataFrame:
+    "Attach `Raw/<video_id>/<clip_id>.mp4` paths; report every missing clip once and apply the `missing` policy."
+    raw = root/'Raw'
+    if not raw.is_dir():
+        raise DataError("no Raw/ folder: expected the clips as Raw/<video_id>/<clip_id>.mp4 "
+                        "(or read_chsims(root, media=False) for a table without media)", path=raw)
+    found = {}
+    def find(v, c):
+        if v not in found: found[v] = _scan(raw/v, ('.mp4', '.wav', '.flac'))
+        return found[v].get(c) or (found[v].get(c.zfill(4)) if c.isdigit() else None)
+    paths = [find(v, c) for v, c in zip(df.video_id, df.clip_id)]
+    df['path'] = pd.Series(paths, index=df.index, dtype=object); df['media_missing'] = df['path'].isna()
+    gone = [f'Raw/{v}/{c}.mp4' for v, c in zip(df.video_id[df.media_missing], df.clip_id[df.media_missing])]
+    df.attrs['missing_media'] = len(gone)
+    if not gone: return df
+    msg = (f"CH-SIMS: {len(gone)} of {len(df)} clips have no media file: {', '.join(gone[:5])}"
+           + (f", … (+{len(gone)-5} more)" if len(gone) > 5 else ''))
+    if missing == 'error':
+        raise DataError(msg + ". Restore them, or choose read_chsims(root, missing='drop') to drop those rows, "
+                        "missing='keep' to keep them with path=None, or media=False", path=raw)
+    if missing == 'keep':
+        warnings.warn(msg + " (kept: path=None, media_missing=True)", MissingMediaWarning, stacklevel=3); return df
+    warnings.warn(msg + f" (dropped; {len(df) - len(gone)} clips left)", MissingMediaWarning, stacklevel=3)
+    out = df[~df.media_missing].reset_index(drop=True)
+    out.attrs = {**df.attrs, 'dropped_missing_media': gone}
+    return out
 
 def read_chsims(root:str|os.PathLike, # folder with label.csv and Raw/<video_id>/<clip_id>.mp4
-                media:bool=True,      # look up the clips
+                media:bool=True,      # look up the clips (False: no `path`s, no checks)
+                missing:str='error',  # clips whose mp4 is absent: 'error' (one DataError listing them), 'drop' (warn), 'keep' (path=None, warn)
                )->pd.DataFrame:
-    "Read CH-SIMS (`label.csv`, 9- or older 7-column variant) into a corpus table with sentiment scores."
+    "Read raw CH-SIMS (`label.csv` + `Raw/` clips; also the older 7-column label file) into a corpus table with sentiment scores."
+    if missing not in SIMS_MISSING: raise ValueError(f"missing must be one of {SIMS_MISSING}, got {missing!r}")
     root = Path(root); p = root/'label.csv'
     _need_root(root, p.is_file(), "label.csv (video_id, clip_id, text, label, label_T, label_A, label_V, annotation, mode) and Raw/<video_id>/<clip_id>.mp4", 'CH-SIMS')
-    lines = [decode_mixed(b) for b in p.read_bytes().splitlines(keepends=True)]
-    rd = csv.reader(lines); head = [h.strip().lstrip('\ufeff') for h in next(rd, [])]
+    rd = _sims_rows(p); head = [h.strip() for h in next(rd, [])]
     need = ['video_id', 'clip_id', 'text', 'label', 'annotation', 'mode']
     miss = [c for c in need if c not in head]
     if miss: raise DataError(f"label.csv header lacks {miss}; expected {SIMS_COLUMNS} (or the older video_id, clip_id, text, label, annotation, mode)", path=p, line=1)
     ix = {c: head.index(c) for c in SIMS_COLUMNS if c in head}
-    rows = []
+    rows, seen = [], {}
     for f in rd:
         if not any(x.strip() for x in f): continue
         ln = rd.line_num
-        if len(f) < len(ix): raise DataError(f"expected {len(head)} fields, got {len(f)}", path=p, line=ln)
+        if len(f) < len(head) or any(x.strip() for x in f[len(head):]):
+            raise DataError(f"expected {len(head)} fields, got {len(f)} (is a text with a comma unquoted?)", path=p, line=ln)
         g = {c: f[i].strip() for c, i in ix.items()}
         vid, clip = g['video_id'], g['clip_id']; uid = f'{vid}$_${clip}'
-        try: sc = {k: float(g[c]) if g.get(c, '') != '' else float('nan') for k, c in
-                   [('score', 'label'), ('score_T', 'label_T'), ('score_A', 'label_A'), ('score_V', 'label_V')]}
-        except ValueError as e: raise DataError(f"malformed score: {e}", item=uid, path=p, line=ln) from None
-        mode = g['mode'].lower(); split = {'train': 'train', 'valid': 'dev', 'dev': 'dev', 'test': 'test'}.get(mode)
-        if split is None: raise DataError(f"unknown mode {g['mode']!r}; expected train, valid or test", item=uid, path=p, line=ln)
+        if not vid or not clip: raise DataError("empty video_id or clip_id", item=uid, path=p, line=ln)
+        if uid in seen: raise DataError(f"clip listed twice (first on line {seen[uid]})", item=uid, path=p, line=ln)
+        seen[uid] = ln
+        sc = {k: _sims_score(g.get(c, ''), c, c == 'label', uid, p, ln) for k, c in _SIMS_SCORES}
+        split = SIMS_MODES.get(g['mode'].lower())
+        if split is None: raise DataError(f"unknown mode {g['mode']!r}; expected one of {list(SIMS_MODES)}", item=uid, path=p, line=ln)
         rows.append(dict(id=uid, corpus='chsims', text=g['text'], text_source='human', label=None, speaker=vid, gender=None,
                          dialogue=vid, turn=0, split=split, annotation=g['annotation'].lower() or None, video_id=vid, clip_id=clip,
                          _k=int(clip) if clip.isdigit() else 0, **sc))
+    if not rows: raise DataError("label.csv has a header but no clips", path=p)
     df = _frame(rows).sort_values(['video_id', '_k', 'clip_id'], kind='stable').reset_index(drop=True)
     df['turn'] = df.groupby('dialogue').cumcount().astype('int64'); df = df.drop(columns='_k')
-    if media:
-        raw = {}
-        def find(v, c):
-            if v not in raw: raw[v] = _scan(root/'Raw'/v, ('.mp4', '.wav', '.flac'))
-            return raw[v].get(c) or (raw[v].get(c.zfill(4)) if c.isdigit() else None)
-        df = _set_media(df, [find(v, c) for v, c in zip(df.video_id, df.clip_id)], 'CH-SIMS')
+    if media: df = _sims_media(root, df, missing)
     return validate_corpus(df)
 
 # %% ../nbs/00_corpora.ipynb #17459478
