@@ -25,7 +25,7 @@ from .experiments import Experiment, run_experiment, run_many, save_reports, pre
 __all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'LONG_RECORDING_S', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_MODEL_TRAIN',
            'DEMO_MODEL_CONFIG', 'DEMO_MODEL_SEEDS', 'DEMO_TRAIN', 'QUICK', 'DEMO_ZERO_SHOT', 'COMMANDS',
            'parse_features', 'check_model', 'check_protocol', 'format_results', 'predict_file', 'predict_table',
-           'predict', 'extract', 'train', 'evaluate', 'finetune', 'demo_experiments', 'demo_zero_shot',
+           'predict', 'extract', 'train', 'format_unseen', 'evaluate', 'finetune', 'demo_experiments', 'demo_zero_shot',
            'format_zero_shot', 'quiet_libraries', 'demo', 'usage', 'main']
 
 # %% ../nbs/07_cli.ipynb #6f3f967a
@@ -278,9 +278,17 @@ def train(config:str=None,        # an experiment YAML; --data-dir, --protocol, 
     exp = _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds, folds, epochs, n_dialogues, config, corpus_name)
     out = Path(out_dir)/exp.name
     res = run_experiment(exp, store=_store(cache), out_dir=out)
+    if exp.unseen: print(format_unseen(res)); print(f"\nresults: {out}"); return res
     save_reports(res, out/'plots')
     print(format_results(res)); print(f"\nresults, plots and checkpoints: {out}")
     return res
+
+def format_unseen(res)->str:
+    "The printed table of a zero-/few-shot experiment: the unseen emotion's metrics per held-out emotion and shots (mean over folds × seeds)."
+    cols = [c for c in ('unseen_auc', 'unseen_f1', 'unseen_wacc', 'gzsl_h') if c in res.columns]
+    t = pd.DataFrame(res).groupby(['held_out', 'shots'], sort=False)[cols].mean()
+    head = f"protocol: {', '.join(map(str, res['protocol'].unique()))} | unseen emotions, folds × seeds: {res['fold'].nunique()} × {res['seed'].nunique()} | mean"
+    return head + '\n' + t.round(4).to_string() + '\n' + 'mean over emotions: ' + ', '.join(f"{c} {t[c].mean():.4f}" for c in cols)
 
 # %% ../nbs/07_cli.ipynb #8838fed0
 @call_parse

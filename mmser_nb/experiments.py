@@ -29,9 +29,9 @@ from .trainer import Trainer, TrainSettings, Predictions
 
 # %% auto #0
 __all__ = ['ID_COLUMNS', 'INFO_COLUMNS', 'SMALL_MODEL', 'Experiment', 'Results', 'model_config_for', 'fit_input_stats',
-           'torch_threads', 'predict_split', 'run_one', 'write_results', 'run_experiment', 'concat_results', 'run_many',
-           'run_parallel', 'plot_confusion_matrices', 'per_class_f1', 'plot_per_class_f1', 'learning_curves',
-           'plot_learning_curves', 'embedding_2d', 'plot_embeddings', 'plot_summary', 'save_reports']
+           'torch_threads', 'predict_split', 'run_one', 'write_results', 'run_unseen', 'run_experiment',
+           'concat_results', 'run_many', 'run_parallel', 'plot_confusion_matrices', 'per_class_f1', 'plot_per_class_f1',
+           'learning_curves', 'plot_learning_curves', 'embedding_2d', 'plot_embeddings', 'plot_summary', 'save_reports']
 
 # %% ../nbs/06_experiments.ipynb #fbd45fa2
 @dataclass
@@ -51,6 +51,7 @@ class Experiment(Settings):
     seeds: list = field(default_factory=lambda: [0])  # one run per seed and fold
     folds: list|None = None                  # fold names to run (None = all)
     view: str|None = None                    # a registered view name; None = the one the model names (`Model.view`)
+    unseen: dict|None = None                 # zero-/few-shot instead of supervised: {'emotions': [...], 'shots': [0, 1, 0.01, ...]} (`run_unseen`)
 
     def __post_init__(self):
         if isinstance(self.protocol, dict):                # inline `{kind: group_kfold, by: dialogue, ...}`
@@ -83,7 +84,7 @@ class Experiment(Settings):
 
 # %% ../nbs/06_experiments.ipynb #f62dfe45
 ID_COLUMNS = ['experiment', 'model', 'protocol', 'features', 'transcript_source', 'fold', 'seed']
-INFO_COLUMNS = ['n_train', 'n_val', 'n_test', 'best_epoch', 'train_seconds']
+INFO_COLUMNS = ['n_train', 'n_val', 'n_test', 'best_epoch', 'train_seconds', 'held_out', 'shots', 'n_k_train']   # the last three: unseen-emotion runs
 
 class Results(pd.DataFrame):
     "Tidy results: one row per fold × seed; `runs` holds each run's predictions and history."
@@ -324,6 +325,54 @@ def _finished_run(out_dir:Path|None, run:str, exp:Experiment, protocol, save_che
     return d['row'], art
 
 # %% ../nbs/06_experiments.ipynb #1791cc69
+def _unseen_maker(exp:Experiment, features:dict, dims:dict, task:str, train_ids:list):
+    "Class names -> an untrained model of `exp` for them, its input standardisers fitted on the fold's training ids."
+    names = {f.name for f in fields(get_model_classes(exp.model)[0])}
+    def make(seen):
+        e = dataclasses.replace(exp, model_config={**exp.model_config, 'emotions': tuple(seen)}) if 'emotions' in names else exp   # a preset's own list
+        m = build_model(exp.model, model_config_for(e, dims, len(seen), task))
+        if hasattr(m, 'set_emotions'): m.set_emotions(list(seen))
+        return fit_input_stats(m, features, train_ids)
+    return make
+
+def run_unseen(exp:Experiment, store=None, out_dir=None, progress:bool=True, df:pd.DataFrame|None=None)->Results:
+    "`exp.unseen`'s zero-/few-shot runs over its folds × held-out emotions × shots × seeds (one row per run)."
+    from mmser_nb.emotion_embeddings import zero_shot, few_shot, standardize_frames
+    exp, protocol, df, folds = _prepare_experiment(exp, df)
+    if protocol.task == 'regression': raise ValueError(f"unseen emotions need a classification protocol; {protocol.id!r} is a regression")
+    classes, u = list(protocol.classes), dict(exp.unseen)
+    extra = set(u) - {'emotions', 'shots', 'standardize'}
+    if extra: raise ValueError(f"unknown 'unseen' option(s) {sorted(extra)}: expected emotions, shots, standardize")
+    emotions, shots = list(u.get('emotions') or classes), list(u.get('shots', [0]))
+    bad = [k for k in emotions if k not in classes]
+    if bad: raise ValueError(f"unseen emotion(s) {bad} are not classes of {protocol.id!r}: {classes}")
+    features = _get_features(df, exp, store, progress)
+    dims = {m: int(f.dim) for m, f in features.items()}
+    settings = {k: v for k, v in dataclasses.asdict(_train_settings(exp, 0, protocol, None, False)).items() if k != 'seed'}
+    rows = []
+    bar = tqdm(total=len(folds) * len(emotions) * len(shots) * len(exp.seeds), desc=f'{exp.name} (unseen)', disable=not progress, leave=False)
+    for fold in folds:
+        make = _unseen_maker(exp, features, dims, protocol.task, list(fold.train_ids))
+        probe = make(classes)
+        data = fold_data(probe, features, df, fold, protocol.task, classes, view=exp.view)
+        if u.get('standardize', True) and not hasattr(probe, 'set_input_stats'): standardize_frames(data)   # a model without its own standardiser
+        for k in emotions:
+            for n in shots:
+                for seed in exp.seeds:
+                    if n == 0: r = zero_shot(make, data.train, data.val, data.test, classes, k, settings, seed=seed)
+                    else: r = {kk.replace('k_', 'unseen_', 1) if kk.startswith('k_') else kk: v
+                               for kk, v in few_shot(make, data.train, data.val, data.test, classes, k, n, settings, seed=seed).items()}
+                    rows.append({'experiment': exp.name, 'model': exp.model, 'protocol': protocol.id, 'features': exp.features_id,
+                                 'transcript_source': _transcript_source(df, fold.test_ids, exp), 'fold': fold.name, 'seed': seed,
+                                 'held_out': k, 'shots': n, **{kk: v for kk, v in r.items() if kk not in ('k', 'seed', 'shots')}})
+                    bar.update(1)
+    bar.close()
+    res = Results(rows); res.runs = [None] * len(rows); res.primary_metric = 'unseen_auc'
+    if out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True); exp.to_yaml(Path(out_dir)/'experiment.yaml'); write_results(res, out_dir)
+    return res
+
+# %% ../nbs/06_experiments.ipynb #b8a50152
 def run_experiment(exp:Experiment|dict|str,     # the experiment (or its dict / YAML)
                    store=None,                  # a `FeatureStore` (default: the cache folder's)
                    out_dir:str|os.PathLike|None=None, # where to write results, runs and checkpoints (None: nothing written)
@@ -333,6 +382,7 @@ def run_experiment(exp:Experiment|dict|str,     # the experiment (or its dict / 
                   )->Results:
     "Run `exp` over its protocol's folds × seeds; return one row per run (and write them to `out_dir`)."
     exp, protocol, df, folds = _prepare_experiment(exp, df)
+    if exp.unseen: return run_unseen(exp, store, out_dir, progress, df)
     per_fold = any(FOLD_FIELD in str(s) for s in exp.features.values())
     features, features_fold = (None, None) if per_fold else (_get_features(df, exp, store, progress), None)
     out_dir = Path(out_dir) if out_dir is not None else None

@@ -166,3 +166,26 @@ def test_eea_yaml_runs_end_to_end(tmp_path, fake_glove):
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
     res = pd.read_csv(tmp_path/'out'/'eea'/'results.csv')
     assert len(res) == 1 and res.n_test.iloc[0] == 8 and np.isfinite(res['label_weighted_f1_mean']).all(), res.T
+
+def test_eea_zsl_yaml_runs_end_to_end(tmp_path, fake_glove):
+    "The IEMOCAP zero-shot configuration runs `run_unseen` from `mmser train --config` (tiny pickle, two held-out emotions)."
+    import pickle, subprocess, sys, pandas as pd
+    rng = np.random.default_rng(4)
+    def split(n):
+        on = np.stack([np.arange(n) % 4 == k for k in range(4)], 1).astype(int)
+        return {'text': rng.normal(size=(n, 20, 300)) + on[:, None, :1], 'audio': rng.normal(size=(n, 20, 74)),
+                'vision': rng.normal(size=(n, 20, 35)), 'labels': np.eye(2)[on]}
+    p = tmp_path/'iemocap_data.pkl'
+    with open(p, 'wb') as f: pickle.dump({'train': split(32), 'valid': split(8), 'test': split(8)}, f)
+    cfg = yaml.safe_load((ROOT/'configs'/'eea'/'iemocap4_zsl.yaml').read_text())
+    assert cfg['unseen'] == {'shots': [0]}
+    cfg.update(protocol='protocols.yaml#tiny', model_config={'emotion_path': str(fake_glove)}, unseen={'emotions': ['happy', 'sad'], 'shots': [0, 1]})
+    (tmp_path/'protocols.yaml').write_text('protocols:\n  tiny: {kind: split_column, base: iemocap4_cmusdk}\n')
+    (tmp_path/'tiny.yaml').write_text(yaml.safe_dump(cfg))
+    cmd = [str(Path(sys.executable).parent/'mmser'), 'train', '--config', str(tmp_path/'tiny.yaml'), '--data-dir', str(p),
+           '--epochs', '2', '--out-dir', str(tmp_path/'out')]
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
+    res = pd.read_csv(tmp_path/'out'/cfg['name']/'results.csv')
+    assert list(zip(res.held_out, res.shots)) == [('happy', 0), ('happy', 1), ('sad', 0), ('sad', 1)], res
+    assert np.isfinite(res.unseen_auc).all() and 'mean over emotions: unseen_auc' in r.stdout, r.stdout[-1500:]
