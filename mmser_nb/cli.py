@@ -377,13 +377,16 @@ DEMO_SYSTEMS = {'audio_mlp': {'audio': DEMO_FEATURES['audio']}, 'text_mlp': {'te
                 'gated_fusion': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'},
                 # Rajan et al.'s Self and Cross attention models, A+T, on the same frames and token states (03b_cross_self_attention)
                 'self_attention_fusion': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'},
-                'cross_attention_fusion': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'}}
+                'cross_attention_fusion': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'},
+                # the Tensor Fusion Network that E2E-MERA-SC runs (05_e2e_asr), as a 4-class classifier on audio + text (no video here)
+                'tfn': {'audio': 'egemaps-lld', 'text': 'minilm-l4-tokens'}}
 _ATTN = dict(modalities=['audio', 'text'], conv_stride_audio=8)            # 80-ms steps into the BiGRUs (time: a quarter of stride 2's cost)
 DEMO_MODEL_TRAIN = {'linear_probe': dict(optimizer='adam', weight_decay=1e-3),   # L2 for the softmax regression (not tuned)
                     # the BiGRU models are the demo's slowest: larger batches, fewer epochs (sized for time, not tuned)
                     'self_attention_fusion': dict(batch_size=64, epochs=15, patience=4), 'cross_attention_fusion': dict(batch_size=64, epochs=15, patience=4)}
 DEMO_MODEL_CONFIG = {'gated_fusion': dict(alignment='pooled', d_model=128),      # chosen on demo4 validation (03_gated_fusion)
-                     'self_attention_fusion': _ATTN, 'cross_attention_fusion': _ATTN}
+                     'self_attention_fusion': _ATTN, 'cross_attention_fusion': _ATTN,
+                     'tfn': dict(text_out=64)}                                   # a smaller text projection than SIMS' 256 (time; not tuned)
 DEMO_MODEL_SEEDS = {'self_attention_fusion': 1, 'cross_attention_fusion': 1}    # fewer seeds than the others (time); the output says so
 DEMO_TRAIN = dict(epochs=60, patience=12, lr=2e-3, batch_size=32)       # full run
 QUICK = dict(n_dialogues=24, seeds=2, epochs=25)                          # --quick: a reduced but real run
@@ -512,7 +515,8 @@ def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet,
     means = pd.DataFrame(res).groupby('experiment')[pm].mean()
     singles = [m for m in ('audio_mlp', 'text_mlp') if m in means]
     fused = [(s, l) for s, l in (('fusion_mlp', 'fused'), ('gated_fusion', 'gated_fusion (frames + token states)'),
-                                 ('self_attention_fusion', 'self_attention_fusion (A+T)'), ('cross_attention_fusion', 'cross_attention_fusion (A+T)')) if s in means]
+                                 ('self_attention_fusion', 'self_attention_fusion (A+T)'), ('cross_attention_fusion', 'cross_attention_fusion (A+T)'),
+                                 ('tfn', 'tfn (A+T tensor fusion)')) if s in means]
     for k, (sysname, label) in enumerate(fused if len(singles) == 2 else []):
         best = max(singles, key=lambda m: means[m])
         r = _paired(res, sysname, best, pm)

@@ -450,7 +450,11 @@ class SubNet(nn.Module):
         super().__init__()
         self.norm, self.drop = nn.BatchNorm1d(d_in), nn.Dropout(dropout)
         self.layers = nn.Sequential(nn.Linear(d_in, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU())
-    def forward(self, x:torch.Tensor)->torch.Tensor: return self.layers(self.drop(self.norm(x)))   # (B, d_in) -> (B, hidden)
+    def forward(self, x:torch.Tensor)->torch.Tensor:            # (B, d_in) -> (B, hidden)
+        if self.training and x.shape[0] == 1:                    # a last batch of one: batch statistics are undefined, use the running ones
+            n = self.norm; x = F.batch_norm(x, n.running_mean, n.running_var, n.weight, n.bias, False, 0.0, n.eps)
+        else: x = self.norm(x)
+        return self.layers(self.drop(x))
 
 def _time_mean(x:torch.Tensor, mask:torch.Tensor, masked:bool)->torch.Tensor:
     "(B, T, D) -> (B, D): mean over real frames, or (official) over all T padded steps."
@@ -467,12 +471,14 @@ class TFN(nn.Module):
     def __init__(self, config:TFNConfig):
         super().__init__()
         c = self.config = config
-        self.audio_subnet = SubNet(c.d_audio, c.audio_hidden, c.audio_dropout)
-        self.video_subnet = SubNet(c.d_vision, c.video_hidden, c.video_dropout)
-        self.text_rnn = nn.LSTM(c.d_text, c.text_hidden, batch_first=True)
-        self.text_drop, self.text_proj = nn.Dropout(c.text_dropout), nn.Linear(c.text_hidden, c.text_out)
+        # a modality with no features (d_=0) has no encoder and a 0-wide vector: only its appended 1 enters the product
+        self.widths = {'audio': c.audio_hidden if c.d_audio else 0, 'vision': c.video_hidden if c.d_vision else 0, 'text': c.text_out if c.d_text else 0}
+        self.audio_subnet = SubNet(c.d_audio, c.audio_hidden, c.audio_dropout) if c.d_audio else None
+        self.video_subnet = SubNet(c.d_vision, c.video_hidden, c.video_dropout) if c.d_vision else None
+        self.text_rnn = nn.LSTM(c.d_text, c.text_hidden, batch_first=True) if c.d_text else None
+        self.text_drop, self.text_proj = nn.Dropout(c.text_dropout), (nn.Linear(c.text_hidden, c.text_out) if c.d_text else None)
         self.post_fusion_dropout = nn.Dropout(c.post_fusion_dropout)
-        d_fused = (c.audio_hidden + 1) * (c.video_hidden + 1) * (c.text_out + 1)
+        d_fused = (self.widths['audio'] + 1) * (self.widths['vision'] + 1) * (self.widths['text'] + 1)
         self.post_fusion_layer_1 = nn.Linear(d_fused, c.post_fusion_dim)
         self.post_fusion_layer_2 = nn.Linear(c.post_fusion_dim, c.post_fusion_dim)
         self.post_fusion_layer_3 = nn.Linear(c.post_fusion_dim, c.n_classes)
@@ -488,9 +494,13 @@ class TFN(nn.Module):
 @patch
 def forward(self:TFN, batch:Batch)->ModelOutput:
     c = self.config
-    a = self.audio_subnet(_time_mean(batch['audio'], batch.mask('audio'), c.masked_mean))     # (B, Ha)
-    v = self.video_subnet(_time_mean(batch['vision'], batch.mask('vision'), c.masked_mean))   # (B, Hv)
-    t = self.encode_text(batch['text'], batch.mask('text'))                                 # (B, To)
+    ref = next(batch[m] for m in ('audio', 'text', 'vision') if m in batch); B = ref.shape[0]
+    # a modality the batch does not carry (or a config without it, d_=0) is a zero vector: only its appended 1 enters the product
+    have = lambda m: m in batch and getattr(c, f'd_{m}') > 0
+    zero = lambda m: ref.new_zeros(B, self.widths[m])
+    a = self.audio_subnet(_time_mean(batch['audio'], batch.mask('audio'), c.masked_mean)) if have('audio') else zero('audio')     # (B, Ha)
+    v = self.video_subnet(_time_mean(batch['vision'], batch.mask('vision'), c.masked_mean)) if have('vision') else zero('vision') # (B, Hv)
+    t = self.encode_text(batch['text'], batch.mask('text')) if have('text') else zero('text')                                     # (B, To)
     one = a.new_ones(a.shape[0], 1)
     za, zv, zt = torch.cat([one, a], 1), torch.cat([one, v], 1), torch.cat([one, t], 1)
     z = torch.einsum('ba,bv,bt->bavt', za, zv, zt).flatten(1)                             # (B, (Ha+1)(Hv+1)(To+1))

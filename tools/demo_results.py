@@ -14,7 +14,8 @@ NOTES = {'audio_mlp': 'eGeMAPS', 'text_mlp': 'MiniLM layer 4 (minilm-l4)', 'fusi
          'hemogat': 'eGeMAPS + minilm-l4, corrected default', 'linear_probe': 'eGeMAPS + minilm-l4, softmax regression',
          'gated_fusion': 'eGeMAPS LLD frames + minilm-l4 token states, single-layer gate, pooled alignment, d_model 128',
          'self_attention_fusion': 'eGeMAPS LLD frames + minilm-l4 token states, A+T Self attention, audio conv stride 8, 15 epochs (sized for time, 1 seed)',
-         'cross_attention_fusion': 'eGeMAPS LLD frames + minilm-l4 token states, A+T Cross attention, audio conv stride 8, 15 epochs (sized for time, 1 seed)'}
+         'cross_attention_fusion': 'eGeMAPS LLD frames + minilm-l4 token states, A+T Cross attention, audio conv stride 8, 15 epochs (sized for time, 1 seed)',
+         'tfn': 'eGeMAPS LLD frames + minilm-l4 token states, Tensor Fusion Network as a 4-class classifier, A+T (no video), text_out 64'}
 
 def main(run_dir:str, metric:str='balanced_accuracy'):
     df = pd.read_csv(Path(run_dir)/'comparison.csv')
