@@ -17,9 +17,9 @@ from .core import DataError, MissingExtraError, require, atomic_write, atomic_sa
 from .audio import SILENCE_DBFS, _SF_EXTS
 
 # %% auto #0
-__all__ = ['SR', 'FRAME', 'FRAME_S', 'VAD_DEFAULTS', 'STATE_VERSION', 'speech_extent', 'synth_recording', 'iter_audio',
-           'SileroVAD', 'Scan', 'scan_recording', 'segment_speech', 'default_asr_model', 'transcribe_words',
-           'SegmentPredictor', 'predict_recording', 'plot_timeline']
+__all__ = ['SR', 'FRAME', 'FRAME_S', 'VAD_DEFAULTS', 'VIDEO_EXTS', 'STATE_VERSION', 'speech_extent', 'synth_recording',
+           'iter_audio', 'SileroVAD', 'Scan', 'scan_recording', 'segment_speech', 'default_asr_model',
+           'transcribe_words', 'SegmentPredictor', 'predict_recording', 'plot_timeline']
 
 # %% ../nbs/05a_long_recordings.ipynb #3f54222f
 SR = 16000            # the pipeline's sample rate
@@ -297,7 +297,7 @@ class SegmentPredictor:
         from mmser_nb.trainer import Trainer, TrainSettings
         self.model, self.meta, self.checkpoint = load_checkpoint(checkpoint)
         self.task, self.classes = self.meta['task'], list(self.meta['classes'])
-        if 'vision' in self.meta['features']: raise ValueError(f"checkpoint {str(self.checkpoint)!r} needs vision features; long recordings are audio + text only")
+        if 'vision' in self.meta['features']: import mmser_nb.face   # registers the face-expression specs (`00_features_vision_face`)
         self.text_source = text_source
         self.specs = {m: get_spec(s, text_source=text_source) if m == 'text' and text_source not in ('human', 'none') else get_spec(s)
                       for m, s in self.meta['features'].items()}
@@ -313,8 +313,12 @@ class SegmentPredictor:
         out = {}
         for m, spec in self.specs.items():
             if m == 'text' and not df['text'].str.strip().astype(bool).any(): continue
+            if m == 'vision':     # faces come from the recording itself over each segment's span; an audio file has none (masked)
+                if 'source' not in df or not _is_video(df['source'].iloc[0]): continue
+                df_m = df.assign(path=df['source'], start=df['seg_start'], end=df['seg_end'])
+            else: df_m = df
             enc = self._enc.get(m) or self._enc.setdefault(m, build_encoder(spec))
-            out[m] = store.get(df, spec, on_error='skip', progress=False, encoder=enc)
+            out[m] = store.get(df_m, spec, on_error='skip', progress=False, encoder=enc)
         return out
 
     def _predict(self, feats:dict, df, ids:list)->dict:
@@ -355,12 +359,18 @@ class SegmentPredictor:
         return [res[i] for i in df['id']]
 
 # %% ../nbs/05a_long_recordings.ipynb #7162f49d
-def _segment_rows(seg_ids:list, wavs:list, texts:list, text_source:str)->pd.DataFrame:
-    "A corpus table with one row per segment wav: `cli._one_row`'s columns, several rows."
-    n = len(seg_ids)
+VIDEO_EXTS = ('.mp4', '.mkv', '.webm', '.mov', '.avi')
+
+def _is_video(path)->bool: return Path(str(path)).suffix.lower() in VIDEO_EXTS
+
+def _segment_rows(seg_ids:list, wavs:list, texts:list, text_source:str,
+                  source:str|None=None, spans:list|None=None)->pd.DataFrame:
+    "A corpus table with one row per segment wav: `cli._one_row`'s columns, several rows (+ the recording and each segment's span, for faces)."
+    n = len(seg_ids); spans = spans if spans is not None else [(np.nan, np.nan)] * n
     return pd.DataFrame({'id': seg_ids, 'corpus': 'predict', 'path': [str(Path(w).resolve()) for w in wavs], 'text': texts,
                          'text_source': text_source, 'label': None, 'speaker': 'unknown', 'gender': None, 'dialogue': 'recording',
-                         'turn': range(n), 'start': np.nan, 'end': np.nan, 'split': None})
+                         'turn': range(n), 'start': np.nan, 'end': np.nan, 'split': None, 'source': source,
+                         'seg_start': [float(a) for a, _ in spans], 'seg_end': [float(b) for _, b in spans]})
 
 # %% ../nbs/05a_long_recordings.ipynb #64835a46
 STATE_VERSION = 1
@@ -467,7 +477,7 @@ def _predict_recording(checkpoint, path, out, asr, transcriber, beam_size, words
                     sf.write(str(wavs[-1]), x, SR, subtype='PCM_16')
                     t, w = transcribe_words(transcriber, x, offset=s) if transcriber is not None else ('', [])
                     texts.append(t); wlists.append(w)
-                df = _segment_rows(ids, wavs, texts, src if src != 'none' else 'human')
+                df = _segment_rows(ids, wavs, texts, src if src != 'none' else 'human', source=str(path), spans=[tuple(segs[k]) for k in range(b, b + len(ids))])
                 for k, (r, t, w) in enumerate(zip(pred(df, store), texts, wlists)):
                     s, e = segs[b + k]
                     row = dict(segment=b + k, start=float(s), end=float(e), duration=round(float(e - s), 3), text=t, text_source=src, **r)
