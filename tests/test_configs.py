@@ -146,16 +146,21 @@ def test_selfmm_yaml_runs_end_to_end(tmp_path):
     res = pd.read_csv(tmp_path/'out'/'self_mm'/'results.csv')
     assert len(res) == 1 and res.n_test.iloc[0] == 10 and np.isfinite(res['mae']).all(), res
 
-def test_eea_yaml_runs_end_to_end(tmp_path, fake_glove):
-    "The EEA configuration for the CMU-SDK IEMOCAP trains on an aligned pickle in the MulT/EEA layout (tiny, its own split)."
-    import pickle, subprocess, sys, pandas as pd
-    rng = np.random.default_rng(3)
+def _iemocap_pickle(path, seed:int):
+    "A tiny aligned IEMOCAP pickle in the MulT/EEA layout (4 emotions, one each; text carries the label), its own split."
+    import pickle
+    rng = np.random.default_rng(seed)
     def split(n):
         on = np.stack([np.arange(n) % 4 == k for k in range(4)], 1).astype(int)          # one emotion each
         return {'text': rng.normal(size=(n, 20, 300)) + on[:, None, :1], 'audio': rng.normal(size=(n, 20, 74)),
                 'vision': rng.normal(size=(n, 20, 35)), 'labels': np.eye(2)[on]}
-    p = tmp_path/'iemocap_data.pkl'
-    with open(p, 'wb') as f: pickle.dump({'train': split(32), 'valid': split(8), 'test': split(8)}, f)
+    with open(path, 'wb') as f: pickle.dump({'train': split(32), 'valid': split(8), 'test': split(8)}, f)
+    return path
+
+def test_eea_yaml_runs_end_to_end(tmp_path, fake_glove):
+    "The EEA configuration for the CMU-SDK IEMOCAP trains on an aligned pickle in the MulT/EEA layout (tiny, its own split)."
+    import subprocess, sys, pandas as pd
+    p = _iemocap_pickle(tmp_path/'iemocap_data.pkl', 3)
     cfg = yaml.safe_load((ROOT/'configs'/'eea'/'iemocap4_cmusdk.yaml').read_text())
     cfg.update(protocol='protocols.yaml#tiny', model_config={'emotion_path': str(fake_glove)})
     (tmp_path/'protocols.yaml').write_text('protocols:\n  tiny: {kind: split_column, base: iemocap4_cmusdk}\n')
@@ -169,14 +174,8 @@ def test_eea_yaml_runs_end_to_end(tmp_path, fake_glove):
 
 def test_eea_zsl_yaml_runs_end_to_end(tmp_path, fake_glove):
     "The IEMOCAP zero-shot configuration runs `run_unseen` from `mmser train --config` (tiny pickle, two held-out emotions)."
-    import pickle, subprocess, sys, pandas as pd
-    rng = np.random.default_rng(4)
-    def split(n):
-        on = np.stack([np.arange(n) % 4 == k for k in range(4)], 1).astype(int)
-        return {'text': rng.normal(size=(n, 20, 300)) + on[:, None, :1], 'audio': rng.normal(size=(n, 20, 74)),
-                'vision': rng.normal(size=(n, 20, 35)), 'labels': np.eye(2)[on]}
-    p = tmp_path/'iemocap_data.pkl'
-    with open(p, 'wb') as f: pickle.dump({'train': split(32), 'valid': split(8), 'test': split(8)}, f)
+    import subprocess, sys, pandas as pd
+    p = _iemocap_pickle(tmp_path/'iemocap_data.pkl', 4)
     cfg = yaml.safe_load((ROOT/'configs'/'eea'/'iemocap4_zsl.yaml').read_text())
     assert cfg['unseen'] == {'shots': [0]}
     cfg.update(protocol='protocols.yaml#tiny', model_config={'emotion_path': str(fake_glove)}, unseen={'emotions': ['happy', 'sad'], 'shots': [0, 1]})
