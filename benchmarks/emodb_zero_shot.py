@@ -13,6 +13,7 @@ settings, reported as they come out. The trainer's glibc mmap threshold is left 
 its 256 KiB default makes these frame-sequence trainings about 5x slower (system time; the same figures).
 
     python benchmarks/emodb_zero_shot.py --data-dir ../shared/data
+    python benchmarks/emodb_zero_shot.py --data-dir ../shared/data --out emodb_zsl.csv   # resumable: re-run the same line
     python benchmarks/emodb_zero_shot.py --data-dir ../shared/data --folds spk03,spk08 --emotions angry,sad   # a subset
 
 Last line: `RESULT unseen_auc=... untrained_row_auc=... unseen_auc_logit=... untrained_row_auc_logit=... unseen_f1=... seen_wf1=... supervised_wf1=...`
@@ -23,6 +24,10 @@ import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault('HF_HUB_OFFLINE', '1'); os.environ.setdefault('TRANSFORMERS_OFFLINE', '1')
 from _corpus import add_corpus_args, load_corpus_folds
+
+def atomic_csv(d, path):
+    "Write `d` to `path` through a temporary file renamed into place (a killed run never leaves half a table)."
+    tmp = Path(f"{path}.tmp"); d.to_csv(tmp, index=False); os.replace(tmp, path)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -38,6 +43,7 @@ def main():
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--cache', default=None)
+    ap.add_argument('--out', default=None, help='per-pair CSV, rewritten as pairs finish; pairs already in it are kept and not run again (resume)')
     ap.add_argument('--mmap-threshold', type=int, default=None, help="the trainer's glibc mmap threshold in bytes (None: leave malloc alone)")
     a = ap.parse_args()
     import torch; torch.set_num_threads(a.threads)
@@ -60,7 +66,10 @@ def main():
                                     n_layers=1, n_classes=len(seen))
     print(f"EEA audio-only on {a.spec} frames ({F.dim}-d): {sum(p.numel() for p in eea(classes[:6]).parameters()):,} parameters; "
           f"LF-LSTM baseline {sum(p.numel() for p in base(classes[:6]).parameters()):,}; {len(folds)} speaker folds x {len(emos)} emotions")
-    rows = []; bar = tqdm(total=len(folds) * len(emos), desc='speaker x held-out emotion')
+    rows = pd.read_csv(a.out).to_dict('records') if a.out and Path(a.out).exists() else []
+    done = {(r['fold'], r['k']) for r in rows}
+    if done: print(f"resuming: {len(done)} finished (speaker, emotion) pairs read from {a.out}")
+    bar = tqdm(total=len(folds) * len(emos), desc='speaker x held-out emotion')
     for f in folds:
         tr_frames = np.concatenate([F[i] for i in f.train_ids])
         mu, sd = tr_frames.mean(0), tr_frames.std(0) + 1e-6                        # the fold's training frames only
@@ -68,15 +77,17 @@ def main():
                                          max_len=a.max_len, task='single_label')
         tr, va, te = mk(f.train_ids), mk(f.val_ids), mk(f.test_ids)
         for k in emos:
-            if k not in set(dp.loc[list(f.test_ids), 'label']): bar.update(1); continue
+            if k not in set(dp.loc[list(f.test_ids), 'label']) or (f.name, k) in done: bar.update(1); continue
             t1 = time.perf_counter()
             r = zero_shot(eea, tr, va, te, classes, k, settings, seed=a.seed)
             b = zero_shot(base, tr, va, te, classes, k, settings, seed=a.seed)
             rows.append({'fold': f.name, 'k': k, 'eea_auc': r['unseen_auc'], 'row_auc': b['unseen_auc'], 'eea_auc_logit': r['unseen_auc_logit'],
                          'row_auc_logit': b['unseen_auc_logit'], 'eea_f1': r['unseen_f1'], 'row_f1': b['unseen_f1'],
                          'eea_seen_wf1': r['seen_weighted_f1'], 'base_seen_wf1': b['seen_weighted_f1'], 'seconds': time.perf_counter() - t1})
+            if a.out: atomic_csv(pd.DataFrame(rows), a.out)
             bar.update(1); bar.set_postfix(fold=f.name, k=k, auc=f"{r['unseen_auc']:.3f}")
     bar.close()
+    rows = [r for r in rows if r['fold'] in {f.name for f in folds} and r['k'] in emos]     # a resumed table may hold other pairs
     if not rows: sys.exit('nothing ran: no selected fold has an utterance of a selected emotion (fold names: ' + ', '.join(f.name for f in folds) + ')')
     res = pd.DataFrame(rows)
     per = res.groupby('k', sort=False).mean(numeric_only=True)

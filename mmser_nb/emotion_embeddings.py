@@ -171,6 +171,7 @@ class EEAConfig(ModelConfig):
     score: str = 'dot'                  # 'dot': inner product <u_m, E_m[c]> (released code, which calls it a distance) | 'cosine': learned temperature x cosine
     temperature: float = 10.0           # cosine: initial temperature (learned, one per modality)
     text_map: bool = False              # also learn E_t' = W_t E_t for text (needed when hidden_text != d_emb)
+    text_skip: bool = False             # u_t = masked mean of the text frames + W_s RNN(x), W_s zero at start: the text encoding starts in the frames' own space (needs d_text == d_emb; any hidden_text)
     emotions: tuple = ()                # names of the rows of the emotion table (set by `set_emotions`)
     emotion_source: str = 'glove'       # `emotion_table` source used by `set_emotions(names)`
     emotion_path: str|None = None       # glove: a GloVe text file (e.g. glove.840B.300d.txt); None: GloVe 6B-50d
@@ -183,6 +184,8 @@ class EEAConfig(ModelConfig):
         'official-iemocap': dict(n_classes=4, task='multi_label', d_text=300, d_audio=74, d_vision=35, d_emb=300, pooling='last',
                                  score='dot', emotions=IEMOCAP_EMOTION_WORDS, emotion_cap=True, fsl_plus_one=True),
         'glove50': dict(d_text=50, d_emb=50, hidden_text=50, text_map=False, pooling='mean'),
+        'minilm': dict(d_text=384, d_emb=384, hidden_text=64, text_skip=True, text_map=False, rnn='gru', n_layers=1, pooling='mean',
+                       score='cosine', temperature=20.0, emotion_source='minilm-description'),
     }
     def __post_init__(self):
         self.modalities = tuple(self.modalities); self.emotions = tuple(self.emotions)
@@ -190,7 +193,10 @@ class EEAConfig(ModelConfig):
         if not self.modalities or bad: raise ValueError(f"modalities must be a non-empty subset of {MODALITIES}, got {self.modalities}")
         if self.pooling not in POOLINGS: raise ValueError(f"pooling must be one of {POOLINGS}, not {self.pooling!r}")
         if self.score not in SCORES: raise ValueError(f"score must be one of {SCORES}, not {self.score!r}")
-        if 'text' in self.modalities and not self.text_map and self.hidden_text != self.d_emb:
+        if self.text_skip and (self.text_map or self.d_text != self.d_emb):
+            raise ValueError(f"text_skip adds the mean text frame to the encoding, so d_text ({self.d_text}) must equal d_emb ({self.d_emb}) "
+                             "and text_map must be off")
+        if 'text' in self.modalities and not self.text_map and not self.text_skip and self.hidden_text != self.d_emb:
             raise ValueError(f"text scores use the emotion vectors directly, so hidden_text ({self.hidden_text}) must equal d_emb "
                              f"({self.d_emb}); or set text_map=True")
         if self.emotions and len(self.emotions) != self.n_classes:
@@ -213,6 +219,9 @@ class EEA(nn.Module):
         self.modality_weights = nn.Linear(len(c.modalities), 1, bias=False)   # mixes the per-modality scores
         nn.init.constant_(self.modality_weights.weight, 1 / len(c.modalities))
         self.register_buffer('emotion_table', torch.zeros(c.n_classes, c.d_emb))   # E_t (C, d_emb): frozen, replaceable
+        if c.text_skip and 'text' in c.modalities:
+            self.text_skip = nn.Linear(c.hidden_text, c.d_emb)             # W_s: zero at start, so u_t = mean frame
+            nn.init.zeros_(self.text_skip.weight); nn.init.zeros_(self.text_skip.bias)
 
     def modality_tables(self)->dict[str, torch.Tensor]:
         "The emotion table in each modality's space: `{m: (C, hidden_m)}` (text: E_t itself unless `text_map`)."
@@ -239,7 +248,11 @@ def encode(self:EEA, batch:Batch)->dict[str, tuple[torch.Tensor, torch.Tensor]]:
     out = {}
     for m in self.config.modalities:
         x, mask = batch[m], batch.mask(m)                       # (B, T, D), (B, T)
-        out[m] = (self.encoders[m](x, mask), mask.any(-1))
+        u = self.encoders[m](x, mask)                           # (B, hidden_m)
+        if m == 'text' and self.config.text_skip:               # (B, d_emb): mean frame + W_s u
+            w = mask.unsqueeze(-1).to(x.dtype)
+            u = (x * w).sum(1) / w.sum(1).clamp_min(1) + self.text_skip(u)
+        out[m] = (u, mask.any(-1))
     return out
 
 @patch
