@@ -23,10 +23,11 @@ from .experiments import Experiment, run_experiment, run_many, save_reports, pre
 
 # %% auto #0
 __all__ = ['DEFAULT_PROTOCOL', 'HEADLINE', 'LONG_RECORDING_S', 'DEMO_FEATURES', 'DEMO_SYSTEMS', 'DEMO_MODEL_TRAIN',
-           'DEMO_MODEL_CONFIG', 'DEMO_MODEL_SEEDS', 'DEMO_TRAIN', 'QUICK', 'DEMO_ZERO_SHOT', 'COMMANDS',
-           'parse_features', 'check_model', 'check_protocol', 'format_results', 'predict_file', 'predict_table',
-           'predict', 'extract', 'train', 'format_unseen', 'evaluate', 'finetune', 'demo_experiments', 'demo_zero_shot',
-           'format_zero_shot', 'quiet_libraries', 'demo', 'usage', 'main']
+           'DEMO_MODEL_CONFIG', 'DEMO_MODEL_SEEDS', 'DEMO_TRAIN', 'QUICK', 'DEMO_ZERO_SHOT', 'DEMO_SENTIMENT',
+           'SENTIMENT_HEADLINE', 'COMMANDS', 'parse_features', 'check_model', 'check_protocol', 'format_results',
+           'predict_file', 'predict_table', 'predict', 'extract', 'train', 'format_unseen', 'evaluate', 'finetune',
+           'demo_experiments', 'demo_zero_shot', 'format_zero_shot', 'demo_sentiment_experiments', 'sentiment_floor',
+           'format_sentiment', 'quiet_libraries', 'demo', 'usage', 'main']
 
 # %% ../nbs/07_cli.ipynb #6f3f967a
 DEFAULT_PROTOCOL = {'demo': 'demo4', 'emodb': 'emodb_loso10', 'iemocap': 'iemocap4_loso5', 'meld': 'meld7_official'}
@@ -448,6 +449,47 @@ def format_zero_shot(z:pd.DataFrame)->str:
     return '\n'.join(lines)
 
 # %% ../nbs/07_cli.ipynb #79c87621
+DEMO_SENTIMENT = dict(protocol='demo_valence', seeds=1,
+                      systems={'selfmm_valence': dict(model='selfmm', features={'audio': 'egemaps', 'text': 'minilm-l4'},
+                                                      model_config=dict(modalities=['audio', 'text'], text_encoder='features'),
+                                                      train=dict(accumulate=4)),
+                               'tfn_valence': dict(model='tfn', features={'audio': 'egemaps', 'text': 'minilm-l4-tokens'},
+                                                   model_config=dict(text_out=64, output_range=1.0), train=dict(lr=2e-3))},
+                      train=dict(optimizer='adam', batch_size=32, loss='l1', select_metric='loss', select_mode='min', patience=8,
+                                 epochs=60, regression_kind='sims'))
+SENTIMENT_HEADLINE = ['mae', 'corr', 'acc2', 'f1']
+
+def demo_sentiment_experiments(seeds:list=(0,), epochs:int|None=None, n_dialogues:int|None=None)->list:
+    "Self-MM and TFN on `demo_valence` (A+T), as runner experiments."
+    z = DEMO_SENTIMENT; kw = {'n_dialogues': n_dialogues} if n_dialogues else {}
+    def train(extra):
+        t = {**z['train'], **extra}
+        if epochs: t['epochs'] = min(int(epochs), t['epochs'])
+        return t
+    return [Experiment(name=n, corpus='demo', corpus_kw=kw, protocol=z['protocol'], features=dict(c['features']), model=c['model'],
+                       model_config=dict(c['model_config']), seeds=list(seeds)[:z['seeds']], train=train(c['train']))
+            for n, c in z['systems'].items()]
+
+def sentiment_floor(df:pd.DataFrame)->pd.DataFrame:
+    "Per fold of `demo_valence`: the MAE of predicting the training folds' mean valence for every test utterance."
+    proto = get_protocol(DEMO_SENTIMENT['protocol']); dp = index_by_id(proto.prepare(df))
+    return pd.DataFrame([{'fold': f.name, 'mae': float((dp.loc[list(f.test_ids), 'y'] - dp.loc[list(f.train_ids), 'y'].mean()).abs().mean())}
+                         for f in proto.folds(dp)])
+
+def format_sentiment(res, floor:pd.DataFrame)->str:
+    "The sentiment lines of the demo's output: the SIMS-suite table, the floor, and the paired Self-MM vs TFN test on MAE."
+    lines = ["sentiment regression (demo_valence: the 4 classes on a valence axis; A+T; "
+             f"{res['seed'].nunique()} seed(s) — fewer than the table above, for time):", format_results(res, SENTIMENT_HEADLINE)]
+    means = pd.DataFrame(res).groupby('experiment')['mae'].mean()
+    lines.append(f"constant floor (training mean valence): MAE {floor.mae.mean():.4f}; "
+                 + '; '.join(f"{n} {'beats' if m < floor.mae.mean() else 'does NOT beat'} it ({m:.4f})" for n, m in means.items()))
+    if {'selfmm_valence', 'tfn_valence'} <= set(means.index):
+        r = _paired(res, 'selfmm_valence', 'tfn_valence', 'mae')
+        lines.append(f"Self-MM vs TFN on MAE: {means['selfmm_valence']:.4f} vs {means['tfn_valence']:.4f}, difference {r['mean_diff']:+.4f}; "
+                     f"paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g}, Wilcoxon p={r['wilcoxon_pvalue']:.3g}")
+    return '\n'.join(lines)
+
+# %% ../nbs/07_cli.ipynb #39b9feac
 @contextlib.contextmanager
 def quiet_libraries(quiet:bool=True):
     "With `quiet`, no third-party progress bars either (transformers' weight loading): `--quiet` means quiet."
@@ -470,9 +512,10 @@ def demo(out_dir:str='./mmser_runs/demo', # results, plots, checkpoints and the 
          quiet:bool=False,        # no progress bars
          jobs:int=None,           # models trained at once, one process each (default: 2 on a machine with 2 or more cores)
          zero_shot:str='auto',    # the zero-shot row: 'auto' (unless --models is given), 'yes' or 'no'
+         sentiment:str='auto',    # the Self-MM / TFN sentiment rows: 'auto' (unless --models is given), 'yes' or 'no'
         ):
     "The README's main job: train and compare audio, text and fused models on the demo corpus, then predict a new wav."
-    with quiet_libraries(quiet): return _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet, jobs, zero_shot)
+    with quiet_libraries(quiet): return _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet, jobs, zero_shot, sentiment)
 
 def _paired(res, a:str, b:str, metric:str)->dict:
     "`paired_test` of systems `a` and `b` over the (fold, seed) runs both have (a model run with fewer seeds pairs on those)."
@@ -481,7 +524,7 @@ def _paired(res, a:str, b:str, metric:str)->dict:
     on = lambda r: r[[k in keys for k in zip(r.fold, r.seed)]]
     return paired_test(on(ra), on(rb), metric)
 
-def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet, jobs=None, zero_shot='auto'):
+def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet, jobs=None, zero_shot='auto', sentiment='auto'):
     from mmser_nb.demo_corpus import build_demo_corpus, demo_wav
     t_start = time.time(); out = Path(out_dir)
     n_dialogues = n_dialogues or (QUICK['n_dialogues'] if quick else None)
@@ -493,8 +536,11 @@ def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet,
     print(f"      {len(df)} utterances, {df.speaker.nunique()} speakers, {df.dialogue.nunique()} dialogues, labels {df.label.value_counts().to_dict()} ({time.time() - t0:.1f}s)")
     if str(zero_shot) not in ('auto', 'yes', 'no'): raise ValueError(f"--zero-shot is 'auto', 'yes' or 'no', not {zero_shot!r}")
     zero_shot = (models is None) if zero_shot == 'auto' else zero_shot == 'yes'
+    if str(sentiment) not in ('auto', 'yes', 'no'): raise ValueError(f"--sentiment is 'auto', 'yes' or 'no', not {sentiment!r}")
+    sentiment = (models is None) if sentiment == 'auto' else sentiment == 'yes'
     jobs = jobs or min(2, os.cpu_count() or 1)
-    specs = sorted({s for n in names for s in DEMO_SYSTEMS.get(n, DEMO_FEATURES).values()} | (set(DEMO_ZERO_SHOT['features'].values()) if zero_shot else set()))
+    specs = sorted({s for n in names for s in DEMO_SYSTEMS.get(n, DEMO_FEATURES).values()} | (set(DEMO_ZERO_SHOT['features'].values()) if zero_shot else set())
+                   | ({s for c in DEMO_SENTIMENT['systems'].values() for s in c['features'].values()} if sentiment else set()))
     print(f"[2/4] features {specs} (cached after the first run)", flush=True); t0 = time.time()
     store = _store(cache)
     from mmser_nb.features import get_spec
@@ -506,6 +552,8 @@ def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet,
           + (f"; {jobs} at a time" if jobs > 1 else ''), flush=True); t0 = time.time()
     res = run_many(exps, store=store, out_dir=out, df=df, progress=not quiet, jobs=jobs)
     save_reports(res, out/'plots')
+    sm = run_many(demo_sentiment_experiments(seeds, epochs, n_dialogues), store=store, out_dir=out/'sentiment', df=df,
+                  progress=not quiet, jobs=jobs) if sentiment else None
     zs = demo_zero_shot(df, store, seeds[:1], epochs) if zero_shot else None
     if zs is not None:
         with atomic_write(out/'zero_shot.csv', 'w') as f: zs.to_csv(f, index=False)
@@ -531,6 +579,7 @@ def _demo(out_dir, quick, seeds, models, epochs, n_dialogues, cache, asr, quiet,
         r = _paired(res, sysname, 'linear_probe', pm)
         print(f"{sysname} vs the linear probe on the same vectors: {means[sysname] - means['linear_probe']:+.4f} {pm} "
               f"(paired over {r['n_pairs']} runs: t-test p={r['t_pvalue']:.3g})")
+    if sm is not None: print('\n' + format_sentiment(sm, sentiment_floor(df)))
     if zs is not None: print('\n' + format_zero_shot(zs))
     print(f"\n[4/4] predict a new wav end to end", flush=True)
     text, emotion = "I told you a hundred times and you still did it again!", 'angry'

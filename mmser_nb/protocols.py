@@ -16,13 +16,13 @@ from .core import DataError, Registry, check_task_type
 from .corpora import emotion_spellings, MOSEI_EMOTIONS, SPLIT_ALIASES
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'IEMOCAP_SRC', 'MELD_CLASSES', 'EMODB_CLASSES', 'DEMO_CLASSES', 'Fold', 'label_map', 'Protocol',
-           'register_protocol', 'is_protocol_file', 'get_protocol', 'list_protocols', 'protocol_table',
+__all__ = ['PROTOCOLS', 'IEMOCAP_SRC', 'MELD_CLASSES', 'EMODB_CLASSES', 'DEMO_CLASSES', 'DEMO_VALENCE', 'Fold', 'label_map',
+           'Protocol', 'register_protocol', 'is_protocol_file', 'get_protocol', 'list_protocols', 'protocol_table',
            'iemocap_session', 'iemocap_speaker', 'dialogue_of', 'session_splitter', 'speaker_splitter', 'hint_splitter',
            'dialogue_splitter', 'random_splitter', 'iemocap4_loso5', 'iemocap4_session2', 'iemocap6_erc',
            'iemocap7_5fold', 'iemocap4_random', 'meld7_official', 'mosei_emo_multilabel', 'iemocap4_cmusdk',
            'sims_official', 'simsv2_official', 'mosi_official', 'mosei_sentiment', 'emodb_loso10', 'demo4',
-           'random_utterance', 'split_column', 'group_splitter', 'group_kfold', 'read_protocol_file',
+           'demo_valence', 'random_utterance', 'split_column', 'group_splitter', 'group_kfold', 'read_protocol_file',
            'declared_protocol']
 
 # %% ../nbs/00_eval_protocols.ipynb #8f8e808d
@@ -79,6 +79,7 @@ class Protocol:
     unverified: tuple = ()      # keys of `expected_sizes` from secondary sources: mismatches warn instead of raising
     primary_metric: str = 'balanced_accuracy'  # canonical name from mmser_nb.metrics
     regression_kind: str|None = None  # 'mosi' or 'sims' for regression protocols
+    score_map: dict|None = None # regression: the target derived from the label (label -> score) instead of a `score` column
     unknown: str = 'raise'      # policy for labels outside the map: 'raise' or 'drop'
     options: dict = field(default_factory=dict)  # the options the factory was called with
     def __post_init__(self):
@@ -153,8 +154,15 @@ def prepare(self:Protocol, df:pd.DataFrame, # a corpus table (see mmser_nb.corpo
         out['labels'] = labs
         out['y'] = [[int(c in set(l)) for c in self.classes] for l in labs]
     else:
-        _need(df, ['score'], self.id)
-        sc = pd.to_numeric(df.score, errors='coerce')
+        if self.score_map:                                   # a derived target: each label's score
+            _need(df, ['label'], self.id)
+            lm, raw = self.score_map, [_norm(v) for v in df.label]          # `bad` names the known labels
+            unk = np.array([r is not None and r not in self.score_map for r in raw])
+            bad('labels', [r for r, u in zip(raw, unk) if u], df.id[unk].tolist())
+            sc = pd.Series([self.score_map.get(r, np.nan) if r is not None else np.nan for r in raw], index=df.index, dtype=float)
+        else:
+            _need(df, ['score'], self.id)
+            sc = pd.to_numeric(df.score, errors='coerce')
         miss = sc.isna().to_numpy()
         out = df[~miss].copy(); out['y'] = sc[~miss].astype(float)
     report['unlabelled'] = int(miss.sum())
@@ -624,6 +632,18 @@ def demo4(shuffle:bool=False):
                     _DemoSplit(shuffle), split='held-out speakers: 2 test + 2 val per fold (1 val below 8 speakers)',
                     comparable=False, primary_metric='balanced_accuracy',
                     source="mmser_nb.demo_corpus (synthetic eSpeak NG voices); for testing the pipeline, not a benchmark.")
+
+DEMO_VALENCE = {'angry': -0.8, 'sad': -0.6, 'neutral': 0.0, 'happy': 0.8}   # the demo's classes on a valence axis (derived)
+
+@register_protocol('demo_valence')
+def demo_valence(shuffle:bool=False):
+    "The demo corpus as sentiment regression in [-1, 1]: each class's valence (`DEMO_VALENCE`) is the target; demo4's folds."
+    return Protocol('demo_valence', 'demo', (), 'regression', {}, _DemoSplit(shuffle),
+                    split='held-out speakers: 2 test + 2 val per fold (1 val below 8 speakers)', comparable=False,
+                    primary_metric='mae', regression_kind='sims', score_map=dict(DEMO_VALENCE),
+                    source=("mmser_nb.demo_corpus with a derived target: angry -0.8, sad -0.6, neutral 0, happy +0.8 (the classes' "
+                            "order on the valence axis of the circumplex; not annotated). For regression models on the demo "
+                            "(Self-MM, TFN), scored by the SIMS suite; not a benchmark."))
 
 @register_protocol('random_utterance')
 def random_utterance(base:str|None=None, # a registered protocol whose classes and label map are reused

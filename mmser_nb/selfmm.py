@@ -22,13 +22,14 @@ from .views import SequenceDataset, collate_batch
 from .corpora import to_frame, validate_corpus
 
 # %% auto #0
-__all__ = ['STREAMS', 'MMSA_SPLITS', 'MMSA_SCORE_KEYS', 'E2E_EMOTION_THRESHOLDS', 'SELFMM_SEEDS', 'SelfMMOutput',
-           'PackedLSTMEncoder', 'SelfMMConfig', 'SelfMM', 'ULGM', 'read_mmsa_pickle', 'synthetic_mmsa', 'MMSADataset',
-           'TFNConfig', 'SubNet', 'TFN', 'score_to_emotion_word', 'emotion_words', 'selfmm_settings',
+__all__ = ['STREAMS', 'STREAM_MODALITIES', 'MMSA_SPLITS', 'MMSA_SCORE_KEYS', 'E2E_EMOTION_THRESHOLDS', 'SELFMM_SEEDS',
+           'SelfMMOutput', 'PackedLSTMEncoder', 'SelfMMConfig', 'SelfMM', 'ULGM', 'read_mmsa_pickle', 'synthetic_mmsa',
+           'MMSADataset', 'TFNConfig', 'SubNet', 'TFN', 'score_to_emotion_word', 'emotion_words', 'selfmm_settings',
            'selfmm_callbacks']
 
 # %% ../nbs/05_e2e_asr.ipynb #f0e63ece
 STREAMS = ('T', 'A', 'V')         # the unimodal heads ULGM generates labels for (text, audio, vision)
+STREAM_MODALITIES = ('text', 'audio', 'vision')   # the modality of each stream, in that order
 
 @dataclass
 class SelfMMOutput(ModelOutput):
@@ -56,6 +57,7 @@ class SelfMMConfig(ModelConfig):
     "Self-MM (Yu et al. 2021): BERT [CLS] + packed-LSTM audio/vision, one multimodal and three unimodal regression heads."
     n_classes: int = 1                   # one regression output per head
     task: str = 'regression'
+    modalities: tuple = ('text', 'audio', 'vision')  # the streams built and read (any non-empty subset; the official: all three)
     text_encoder: str = 'bert'           # 'bert': run a BertModel on token ids; 'features': cached text states in batch['text']
     bert_path: str|None = None           # local HF checkpoint folder of the text encoder (None: random init from `bert_config`)
     bert_config: dict = field(default_factory=dict)  # BertConfig kwargs when building randomly ({} = bert-base-uncased shape)
@@ -100,6 +102,9 @@ class SelfMMConfig(ModelConfig):
                      post_fusion_dim=16, post_text_dim=8, post_audio_dim=8, post_video_dim=8),
     }
     def __post_init__(self):
+        bad = [m for m in self.modalities if m not in STREAM_MODALITIES]
+        self.modalities = tuple(m for m in STREAM_MODALITIES if m in self.modalities)
+        if bad or not self.modalities: raise ValueError(f"Self-MM modalities must be a non-empty subset of {STREAM_MODALITIES}, got {bad or '()'}")
         if self.text_encoder not in ('bert', 'features'): raise ValueError(f"text_encoder={self.text_encoder!r}; expected 'bert' or 'features'")
         if self.task != 'regression' or self.n_classes != 1: raise ValueError("Self-MM is a regression model: task='regression', n_classes=1")
 
@@ -126,18 +131,20 @@ class SelfMM(nn.Module):
     def __init__(self, config:SelfMMConfig):
         super().__init__()
         c = self.config = config
-        self.text_model = _bert(c) if c.text_encoder == 'bert' else None
+        has = lambda m: m in c.modalities
+        self.text_model = _bert(c) if c.text_encoder == 'bert' and has('text') else None
         if self.text_model is not None:
             if self.text_model.config.hidden_size != c.d_text:
                 raise ValueError(f"d_text={c.d_text} but the BERT hidden size is {self.text_model.config.hidden_size}")
             if not c.finetune_bert: self.text_model.requires_grad_(False)
-        self.audio_model = PackedLSTMEncoder(c.d_audio, c.a_lstm_hidden, c.audio_out, c.a_lstm_layers, c.a_lstm_dropout)
-        self.video_model = PackedLSTMEncoder(c.d_vision, c.v_lstm_hidden, c.video_out, c.v_lstm_layers, c.v_lstm_dropout)
-        self.heads = nn.ModuleDict({
-            'M': _Head(c.d_text + c.audio_out + c.video_out, c.post_fusion_dim, c.post_fusion_dropout),
-            'T': _Head(c.d_text, c.post_text_dim, c.post_text_dropout),
-            'A': _Head(c.audio_out, c.post_audio_dim, c.post_audio_dropout),
-            'V': _Head(c.video_out, c.post_video_dim, c.post_video_dropout)})
+        self.audio_model = PackedLSTMEncoder(c.d_audio, c.a_lstm_hidden, c.audio_out, c.a_lstm_layers, c.a_lstm_dropout) if has('audio') else None
+        self.video_model = PackedLSTMEncoder(c.d_vision, c.v_lstm_hidden, c.video_out, c.v_lstm_layers, c.v_lstm_dropout) if has('vision') else None
+        dims = {'T': c.d_text, 'A': c.audio_out, 'V': c.video_out}
+        uni = {'T': (c.post_text_dim, c.post_text_dropout), 'A': (c.post_audio_dim, c.post_audio_dropout),
+               'V': (c.post_video_dim, c.post_video_dropout)}
+        self.streams = tuple(s for s, m in zip(STREAMS, STREAM_MODALITIES) if has(m))      # e.g. ('T', 'A') without video
+        self.heads = nn.ModuleDict({'M': _Head(sum(dims[s] for s in self.streams), c.post_fusion_dim, c.post_fusion_dropout),
+                                    **{s: _Head(dims[s], *uni[s]) for s in self.streams}})
 
 # %% ../nbs/05_e2e_asr.ipynb #29b598e9
 @patch
@@ -161,10 +168,11 @@ def encode_text(self:SelfMM, batch:Batch)->torch.Tensor:
 # %% ../nbs/05_e2e_asr.ipynb #8948dcda
 @patch
 def forward(self:SelfMM, batch:Batch)->SelfMMOutput:
-    t = self.encode_text(batch)                                             # (B, d_text)
-    a = self.audio_model(batch['audio'], batch.mask('audio'))               # (B, audio_out)
-    v = self.video_model(batch['vision'], batch.mask('vision'))             # (B, video_out)
-    inputs = {'M': torch.cat([t, a, v], -1), 'T': t, 'A': a, 'V': v}
+    inputs = {}
+    if 'T' in self.streams: inputs['T'] = self.encode_text(batch)                                  # (B, d_text)
+    if 'A' in self.streams: inputs['A'] = self.audio_model(batch['audio'], batch.mask('audio'))    # (B, audio_out)
+    if 'V' in self.streams: inputs['V'] = self.video_model(batch['vision'], batch.mask('vision'))  # (B, video_out)
+    inputs['M'] = torch.cat([inputs[s] for s in self.streams], -1)                                 # (B, Σ d_s)
     preds, feats = {}, {}
     for k, head in self.heads.items(): preds[k], feats[k] = head(inputs[k])
     return SelfMMOutput(preds['M'], embedding=feats['M'], preds=preds, features=feats)
@@ -183,8 +191,8 @@ def param_groups(self:SelfMM, settings:TrainSettings|None=None)->list[dict]:
         named = list(self.text_model.named_parameters())
         add('bert', [p for n, p in named if not any(k in n for k in _NO_DECAY)], c.lr_bert, c.wd_bert)
         add('bert_no_decay', [p for n, p in named if any(k in n for k in _NO_DECAY)], c.lr_bert, 0.0)
-    add('audio', self.audio_model.parameters(), c.lr_audio, c.wd_audio)
-    add('video', self.video_model.parameters(), c.lr_video, c.wd_video)
+    if self.audio_model is not None: add('audio', self.audio_model.parameters(), c.lr_audio, c.wd_audio)
+    if self.video_model is not None: add('video', self.video_model.parameters(), c.lr_video, c.wd_video)
     add('other', self.heads.parameters(), c.lr_other, c.wd_other)
     return groups
 
@@ -247,7 +255,7 @@ def update_labels(self:ULGM, rows:torch.Tensor, feats:dict, epoch:int):
     n = epoch + 1                                                  # the official 1-based epoch counter
     ym = self.y['M'][rows]
     d_f = self.delta('M', feats['M'])
-    for s in STREAMS:
+    for s in self.order[1:]:
         d_s = self.delta(s, feats[s])
         alpha = d_s / (d_f + self.eps)
         new = (0.5 * alpha * ym + 0.5 * (ym + d_s - d_f)).clamp(-self.H, self.H)
@@ -267,11 +275,12 @@ def on_loss(self:ULGM, trainer, out:SelfMMOutput, batch:Batch, loss:torch.Tensor
     "Add the weighted L1 of the T/A/V heads, then update this batch's labels, features and centres."
     if not getattr(out, 'preds', None) or not getattr(out, 'features', None):
         raise TypeError("ULGM needs a model whose output has `preds` and `features` (e.g. SelfMM's SelfMMOutput)")
+    if not self.index: self.order = ('M',) + tuple(s for s in STREAMS if s in out.preds)   # the model's streams (all three, or fewer)
     feats = {k: out.features[k].detach().float().cpu() for k in self.order}
     rows = self._rows(batch, feats)
     dev = out.logits.device
     ym = self.y['M'][rows].to(dev)
-    for s in STREAMS:
+    for s in self.order[1:]:
         ys = self.y[s][rows].to(dev)
         w = torch.tanh((ys - ym).abs())
         loss = loss + (w * (out.preds[s].float() - ys).abs()).mean()
@@ -283,13 +292,13 @@ def on_loss(self:ULGM, trainer, out:SelfMMOutput, batch:Batch, loss:torch.Tensor
 # %% ../nbs/05_e2e_asr.ipynb #36e0318a
 @patch
 def state_dict(self:ULGM)->dict:
-    return {'ids': list(self.index), 'y': dict(self.y), 'f': dict(self.f), 'centres': dict(self.centres), 'H': self.H}
+    return {'ids': list(self.index), 'y': dict(self.y), 'f': dict(self.f), 'centres': dict(self.centres), 'H': self.H, 'order': self.order}
 
 @patch
 def load_state_dict(self:ULGM, state:dict):
     self.index = {i: j for j, i in enumerate(state['ids'])}
     self.y, self.f, self.centres = dict(state['y']), dict(state['f']), dict(state['centres'])
-    self.H = state['H']
+    self.H = state['H']; self.order = tuple(state.get('order', ('M',) + STREAMS))
 
 @patch
 def labels_frame(self:ULGM)->pd.DataFrame:

@@ -218,7 +218,8 @@ def fold_targets(df:pd.DataFrame, task:str, classes:list)->np.ndarray:
                 if l not in idx: raise DataError(f"label {l!r} is not one of the protocol's classes {list(classes)}", item=uid)
                 Y[r, idx[l]] = 1
         return Y
-    if task == 'regression': return df['score'].to_numpy(np.float32)
+    if task == 'regression':                               # the protocol's target (`y`: a `score` column or a derived score)
+        return (df['y'] if 'y' in df else df['score']).to_numpy(np.float32)
     raise ValueError(f"unknown task type {task!r}")
 
 def _feature_part(feats, ids:list, sequence:bool):
