@@ -519,9 +519,10 @@ def compute_metrics_all(task:str, y, s, classes)->dict:
     return compute_metrics(task, y, s, classes, from_logits=True) if task == 'multi_label' else compute_metrics(task, y, s, classes)
 
 # %% ../nbs/04_emotion_embeddings.ipynb #5f8b1205
-def standardize_frames(data, eps:float=1e-5):
-    "Z-score every modality's frames of a `FoldData` in place, with the statistics of its training split only."
+def standardize_frames(data, eps:float=1e-5, modalities:Sequence[str]|None=None):
+    "Z-score the frames of a `FoldData` in place (every modality, or those in `modalities`), with the statistics of its training split only."
     for m, seqs in data.train.x.items():
+        if modalities is not None and m not in modalities: continue
         X = torch.cat([s for s in seqs if len(s)]); mu, sd = X.mean(0), X.std(0) + eps
         for ds in (data.train, data.val, data.test):
             if ds is not None and m in ds.x: ds.x[m] = [(s - mu) / sd if len(s) else s for s in ds.x[m]]
@@ -535,7 +536,7 @@ def zero_shot_runs(make_model:Callable[[list[str]], nn.Module], # seen class nam
                    emotions:Sequence[str]|None=None, # held out in turn (default: every class)
                    seeds:Sequence[int]=(0,),      # training seeds
                    settings:dict|None=None,       # TrainSettings fields
-                   standardize:bool=True,         # z-score frames with each fold's training statistics
+                   standardize:bool|Sequence[str]=True, # z-score frames with each fold's training statistics (True: every modality; or the modalities to z-score)
                    table:Callable[[list[str]], np.ndarray]|None=None, # as in `zero_shot` (None: the model's configured source)
                   )->pd.DataFrame:                # one row per fold x held-out emotion x seed (the `zero_shot` metrics)
     "`zero_shot` over folds x held-out emotions x seeds, on the runner's features and folds."
@@ -544,7 +545,7 @@ def zero_shot_runs(make_model:Callable[[list[str]], nn.Module], # seen class nam
     rows, classes = [], list(classes)
     for f in folds:
         data = fold_data(make_model(classes), features, df, f, 'single_label', classes)
-        if standardize: data = standardize_frames(data)
+        if standardize: data = standardize_frames(data, modalities=None if standardize is True else list(standardize))
         for k in (emotions or classes):
             for s in seeds: rows.append({'fold': f.name, **zero_shot(make_model, data.train, data.val, data.test, classes, k, settings, seed=s, table=table)})
     return pd.DataFrame(rows)
