@@ -30,3 +30,17 @@ def test_meld_attention_quick():
     assert last.startswith('RESULT ') and {'self_wf1', 'cross_wf1', 'p_value'} <= set(vals), last
     assert 0 < float(vals['self_wf1']) <= 1 and vals['self_wf1'] == vals['cross_wf1'], last
     assert 'test scores identical' in r.stdout, r.stdout[-1500:]
+
+def test_emodb_attention_quick():
+    "Audio-only Self/Cross on two EmoDB folds: speed-perturbed training copies, the Cross = Self check and the RESULT keys."
+    env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1',
+           'PYTHONPATH': os.pathsep.join([str(ROOT), os.environ.get('PYTHONPATH', '')])}
+    data = ROOT.parent/'shared'/'data'
+    r = subprocess.run([sys.executable, 'benchmarks/emodb_attention.py', '--data-dir', str(data), '--quick'], cwd=ROOT,
+                       capture_output=True, text=True, timeout=900, env=env)
+    assert r.returncode == 0, f"emodb_attention.py failed:\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}"
+    last = r.stdout.strip().splitlines()[-1]
+    vals = dict(kv.split('=') for kv in last.split()[1:])
+    assert last.startswith('RESULT ') and {'self_ua', 'cross_ua', 'floor_ua', 'p_value'} <= set(vals), last
+    assert 0 < float(vals['self_ua']) <= 1 and vals['self_ua'] == vals['cross_ua'], last
+    assert 'speed perturbation (0.9, 1.1)' in r.stdout and 'test scores identical' in r.stdout, r.stdout[-1500:]
