@@ -418,6 +418,7 @@ def run_many(exps:list,                          # experiments (or dicts / YAML)
              df:pd.DataFrame|None=None,          # shared corpus table (read once from the first experiment if None)
              save_checkpoints:bool=True,
              jobs:int=1,                         # experiments trained at once, each in its own process (`run_parallel`)
+             order:list|None=None,               # jobs > 1: the experiments' indices in submission order (e.g. the longest first, so no worker idles at the end); results keep the given order
             )->Results:
     "Run each experiment (same corpus read once) and return all rows together."
     exps = [Experiment.from_dict(e) if isinstance(e, dict) else Experiment.from_yaml(e) if isinstance(e, (str, Path)) else e for e in exps]
@@ -427,7 +428,7 @@ def run_many(exps:list,                          # experiments (or dicts / YAML)
     if df is None and len({(e.corpus, e.data_dir, json.dumps(e.corpus_kw, sort_keys=True)) for e in exps}) == 1:
         df = load_corpus(exps[0].corpus, exps[0].data_dir, **exps[0].corpus_kw)
     outs = [(Path(out_dir)/e.name) if out_dir else None for e in exps]
-    if jobs > 1: res = concat_results(run_parallel(exps, store, outs, df, save_checkpoints, jobs, progress))
+    if jobs > 1: res = concat_results(run_parallel(exps, store, outs, df, save_checkpoints, jobs, progress, order))
     else: res = concat_results([run_experiment(e, store=store, out_dir=o, progress=progress, df=df, save_checkpoints=save_checkpoints)
                                 for e, o in zip(exps, outs)])
     if out_dir is not None: write_results(res, out_dir, 'comparison')
@@ -453,14 +454,18 @@ def _parallel_ok(exp:Experiment)->bool:
     return mod not in ('__main__', 'builtins') and not mod.startswith('__') and not any(FOLD_FIELD in str(s) for s in exp.features.values())
 
 # %% ../nbs/06_experiments.ipynb #2ca7bd82
-def run_parallel(exps:list, store, outs:list, df:pd.DataFrame|None, save_checkpoints:bool=True, jobs:int=2, progress:bool=True)->list:
-    "`run_experiment` of each experiment, `jobs` at a time in spawned processes (see above); `Results` in the order given."
+def run_parallel(exps:list, store, outs:list, df:pd.DataFrame|None, save_checkpoints:bool=True, jobs:int=2, progress:bool=True,
+                 order:list|None=None)->list:
+    "`run_experiment` of each experiment, `jobs` at a time in spawned processes (see above), submitted in `order`; `Results` in the order given."
     import concurrent.futures as cf, multiprocessing as mp
     from mmser_nb.experiments import _experiment_job as job   # by module, so a spawned worker can import it (not a notebook's copy)
     threads = max(1, (os.cpu_count() or 1) // jobs)
     done, futures = {}, {}
     with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context('spawn')) as pool:
-        for i, (e, o) in enumerate(zip(exps, outs)):
+        order = list(range(len(exps))) if order is None else [int(i) for i in order]
+        if sorted(order) != list(range(len(exps))): raise ValueError(f"order must list each of the {len(exps)} experiments' indices once, got {order}")
+        for i in order:
+            e, o = exps[i], outs[i]
             if not _parallel_ok(e): continue
             _, _, dp, _ = _prepare_experiment(e, df)
             feats = {get_spec(s).key: f for s, f in zip(e.features.values(), _get_features(dp, e, store, progress).values())}

@@ -15,7 +15,10 @@ NOTES = {'audio_mlp': 'eGeMAPS', 'text_mlp': 'MiniLM layer 4 (minilm-l4)', 'fusi
          'gated_fusion': 'eGeMAPS LLD frames + minilm-l4 token states, single-layer gate, pooled alignment, d_model 128',
          'self_attention_fusion': 'eGeMAPS LLD frames + minilm-l4 token states, A+T Self attention, audio conv stride 8, 15 epochs (sized for time, 1 seed)',
          'cross_attention_fusion': 'eGeMAPS LLD frames + minilm-l4 token states, A+T Cross attention, audio conv stride 8, 15 epochs (sized for time, 1 seed)',
-         'tfn': 'eGeMAPS LLD frames + minilm-l4 token states, Tensor Fusion Network as a 4-class classifier, A+T (no video), text_out 64'}
+         'tfn': 'eGeMAPS LLD frames + minilm-l4 token states, Tensor Fusion Network as a 4-class classifier, A+T (no video), text_out 64 (1 seed, for time)',
+         'selfmm_valence': 'demo_valence (each class on a valence axis): Self-MM with ULGM, text + audio streams, eGeMAPS + minilm-l4 vector, SIMS sizes (1 seed)',
+         'tfn_valence': 'demo_valence (each class on a valence axis): TFN regression, eGeMAPS + minilm-l4 token states, output range 1 (1 seed)'}
+SENTIMENT_METRICS = ('mae', 'corr', 'acc2', 'f1')
 
 def main(run_dir:str, metric:str='balanced_accuracy'):
     df = pd.read_csv(Path(run_dir)/'comparison.csv')
@@ -27,6 +30,15 @@ def main(run_dir:str, metric:str='balanced_accuracy'):
                                f"{g['seed'].nunique()} seeds, selection on validation only; synthetic corpus",
                          hardware='2 shared CPU cores')
         print(f'{p}: {metric} {v.mean():.4f} ± {v.std(ddof=1):.4f} (n={len(v)})')
+    sent = Path(run_dir)/'sentiment'/'comparison.csv'          # the Self-MM / TFN sentiment rows (demo_valence)
+    if sent.exists():
+        sd = pd.read_csv(sent)
+        for name, g in sd.groupby('experiment', sort=False):
+            ms = {m: {'mean': round(float(g[m].mean()), 4), 'std': round(float(g[m].std(ddof=1)), 4), 'n': int(len(g))} for m in SENTIMENT_METRICS}
+            p = write_result('demo', command='mmser demo', corpus='demo', protocol=str(g['protocol'].iloc[0]), model=str(g['model'].iloc[0]),
+                             tag=name, metrics=ms, notes=f"{NOTES.get(name, name)}; {g['fold'].nunique()} folds x {g['seed'].nunique()} seeds, "
+                                                         "selection on validation loss only; synthetic corpus", hardware='2 shared CPU cores')
+            print(f"{p}: mae {ms['mae']['mean']:.4f} ± {ms['mae']['std']:.4f}, corr {ms['corr']['mean']:.4f}")
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
