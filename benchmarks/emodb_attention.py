@@ -43,15 +43,10 @@ def trim_padding(x:np.ndarray, level:float=1e-4, min_len:int=8000)->np.ndarray:
     end = loud[-1] + 1 if len(loud) else len(x)
     return x[:max(end, min(min_len, len(x)))]
 
-def speed_perturb(x:np.ndarray, factor:float, sr:int=16000)->np.ndarray:
-    "Kaldi-style speed perturbation: resample by 1/factor and play at `sr` (tempo and pitch both scale by `factor`)."
-    import soxr
-    return soxr.resample(x.astype(np.float64), sr * factor, sr).astype(np.float32)
-
 def mfcc_frames(df:pd.DataFrame, trim:bool=True, factors:tuple=())->dict:
     "id -> (T, 120) MFCC+Δ+ΔΔ frames of each utterance (16 kHz), zero padding trimmed first; `factors`: also `id@f` of each speed-perturbed copy."
     from tqdm.auto import tqdm
-    from mmser_nb.audio import load_audio
+    from mmser_nb.audio import load_audio, speed_perturb
     from mmser_nb.cross_self_attention import mfcc_deltas
     out = {}
     for r in tqdm(df.itertuples(), total=len(df), desc='MFCC'):

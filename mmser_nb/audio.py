@@ -11,7 +11,7 @@ import numpy as np
 from .core import DataError, require
 
 # %% auto #0
-__all__ = ['SILENCE_DBFS', 'CLIP_LEVEL', 'CLIP_FRACTION', 'DEFAULT_SR', 'audio_issues', 'resample', 'load_audio']
+__all__ = ['SILENCE_DBFS', 'CLIP_LEVEL', 'CLIP_FRACTION', 'DEFAULT_SR', 'audio_issues', 'resample', 'load_audio', 'speed_perturb']
 
 # %% ../nbs/00_corpora_audio.ipynb #217202ee
 SILENCE_DBFS = -60.0        # peak level at or below which a signal counts as all-silent
@@ -122,3 +122,14 @@ def load_audio(src,                     # path (str/Path) of any audio or video 
     if not allow_silent and _db(float(np.abs(x).max())) <= SILENCE_DBFS:
         raise DataError(f"audio is silent (peak ≤ {SILENCE_DBFS:g} dBFS)", item=item, path=path)
     return np.ascontiguousarray(resample(x, int(rate), sr), dtype=np.float32)
+
+# %% ../nbs/00_corpora_audio.ipynb #0e0698d0
+def speed_perturb(x:np.ndarray,    # mono float32 signal
+                  factor:float,    # speed factor: > 1 faster and higher, < 1 slower and lower
+                  sr:int=DEFAULT_SR, # its rate (kept)
+                 )->np.ndarray:    # about len(x) / factor samples at `sr`
+    "Kaldi-style speed perturbation: tempo and pitch both scaled by `factor`, same sample rate."
+    if factor <= 0: raise ValueError(f"speed factor must be positive, got {factor}")
+    if factor == 1: return np.asarray(x, np.float32)
+    soxr = require('soxr', 'audio')
+    return soxr.resample(np.asarray(x, np.float64), sr * factor, sr, quality='HQ').astype(np.float32)   # computed in float64
