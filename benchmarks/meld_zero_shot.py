@@ -15,7 +15,7 @@ on the whole test set. Per emotion and seed:
 Means over seeds, then over emotions.
 
 Features (`--features`):
-  * `minilm` (default): text frames = MiniLM (all-MiniLM-L6-v2, offline) final-layer token states, 384-d; emotion table =
+  * `sentence` (default): text frames = MiniLM (all-MiniLM-L6-v2, offline) final-layer token states, 384-d; emotion table =
     MiniLM sentence vectors of each emotion's description (`EMOTION_DESCRIPTIONS`); EEA preset `minilm` (text_skip:
     encoding = mean token state + a zero-initialised correction from a 64-unit bi-GRU; cosine score); the word rule is
     then the cosine of MiniLM's sentence vector to each description; the baseline is LF-LSTM on the same frames.
@@ -59,7 +59,8 @@ def word_rule(test, table, classes, k):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--data-dir', required=True, help='the MELD folder (train/dev/test_sent_emo.csv), or a folder holding meld/')
-    ap.add_argument('--features', default='minilm', choices=('minilm', 'glove'), help='text frames and emotion table (see above)')
+    ap.add_argument('--features', default='sentence', choices=('sentence', 'glove'),
+                    help="text frames and emotion table: 'sentence' = MiniLM token states + MiniLM description vectors (see above)")
     ap.add_argument('--source', default=None, help="emotion table source (default: minilm-description for minilm, glove for glove)")
     ap.add_argument('--dev', action='store_true', help='score dev instead of test (the configuration-selection run)')
     ap.add_argument('--seeds', type=int, default=3)
@@ -89,7 +90,7 @@ def main():
         df = pd.concat([df[df.split == s].sample(n=min(n, int((df.split == s).sum())), random_state=0)
                         for s, n in (('train', 600), ('dev', 150), ('test', 400))])
     store = FeatureStore(a.cache)
-    mini = a.features == 'minilm'
+    mini = a.features == 'sentence'
     a.hidden = a.hidden or (64 if mini else 50); a.score = a.score or ('cosine' if mini else 'dot')
     a.source = a.source or ('minilm-description' if mini else 'glove')
     t0 = time.perf_counter(); F = store.get(df, 'minilm-tokens' if mini else 'glove', on_error='skip')
