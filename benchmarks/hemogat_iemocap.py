@@ -12,7 +12,8 @@ the probe's C); the test fold is scored once. Single thread per process. Rows, a
 * `faithful`       : our `official` model preset + the `official` training preset through the shared Trainer,
   with the `official_callbacks()` switch (train/eval-mode behaviour of the official loop, last epoch kept);
 * `corrected`      : the corrected default model (`HemoGATConfig()`) + the `corrected` training preset;
-* `probe`          : logistic regression on the concatenated, standardised vectors, C by inner 5-fold CV.
+* `probe`          : logistic regression on the concatenated, standardised vectors, C by inner 5-fold CV;
+* `probe_l2`       : the same on the corrected model's inputs (each modality z-scored, then L2-normalised: `input_norm='l2'`).
 
     python benchmarks/hemogat_iemocap.py --data ../shared/data/hemogat_iemocap/train.npz            # full
     python benchmarks/hemogat_iemocap.py --data ../shared/data/hemogat_iemocap/train.npz --quick    # smoke run
@@ -28,7 +29,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-ROWS = ('official_repro', 'faithful', 'corrected', 'probe')
+ROWS = ('official_repro', 'faithful', 'corrected', 'probe', 'probe_l2')
 
 # --- the official graph construction, step for step -----------------------------------------------
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -104,8 +105,9 @@ def run_corrected(D, fold, seed, a):
     return _fit_trainer(cfg, st, (), D, fold, seed)
 
 PROBE_CS = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
+PROBE_L2_CS = (1e-1, 3e-1, 1.0, 3.0, 10., 30., 100.)     # unit-length inputs are ~√d smaller: the same grid, shifted
 
-def run_probe(D, fold, seed, a):
+def run_probe(D, fold, seed, a, l2:bool=False):
     "Logistic regression on the concatenated vectors (standardised with training statistics), C by inner stratified 5-fold CV."
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -115,19 +117,27 @@ def run_probe(D, fold, seed, a):
     fit = np.concatenate([tr, va])                         # the probe needs no epoch selection: it sees the whole training fold
     X, y = np.concatenate([D['text'], D['audio']], 1), D['label']
     pipe = lambda C: make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000))
+    if l2:                                                 # per modality: z-score (training statistics), unit length; then the probe
+        from sklearn.preprocessing import Normalizer
+        from sklearn.compose import ColumnTransformer
+        d = D['text'].shape[1]
+        per = lambda: make_pipeline(StandardScaler(), Normalizer())
+        pipe = lambda C: make_pipeline(ColumnTransformer([('text', per(), slice(0, d)), ('audio', per(), slice(d, X.shape[1]))]),
+                                       LogisticRegression(C=C, max_iter=3000))
     cv = StratifiedKFold(5, shuffle=True, random_state=seed)
-    cs = PROBE_CS[1:4] if a.quick else PROBE_CS
+    cs = (PROBE_L2_CS if l2 else PROBE_CS)[1:4] if a.quick else (PROBE_L2_CS if l2 else PROBE_CS)
     best = max(cs, key=lambda C: cross_val_score(pipe(C), X[fit], y[fit], cv=cv).mean())
     return {**scores(y[te], pipe(best).fit(X[fit], y[fit]).predict(X[te])), 'C': best}
 
-RUNNERS = {'official_repro': run_official_repro, 'faithful': run_faithful, 'corrected': run_corrected, 'probe': run_probe}
+RUNNERS = {'official_repro': run_official_repro, 'faithful': run_faithful, 'corrected': run_corrected, 'probe': run_probe,
+           'probe_l2': lambda D, fold, seed, a: run_probe(D, fold, seed, a, l2=True)}
 
 def _job(args):
     row, n, a = args
     torch.set_num_threads(1); warnings.filterwarnings('ignore')
     D = load(a.data); folds = make_folds(D['label'], a.repeats, a.folds)
     t0 = time.process_time()
-    r = RUNNERS[row](D, folds[n], seed=n, a=a)
+    r = RUNNERS[row](D, folds[n], seed=n + a.seed_offset, a=a)
     return {'row': row, 'repeat': folds[n][0], 'fold': folds[n][1], 'seed': n, **r, 'cpu_s': time.process_time() - t0}
 
 def load(path)->dict:
@@ -141,6 +151,7 @@ def main(argv=None):
     ap.add_argument('--jobs', type=int, default=1, help='worker processes (each single-threaded)')
     ap.add_argument('--k-text', type=int, default=2); ap.add_argument('--k-audio', type=int, default=8)
     ap.add_argument('--official-epochs', type=int, default=100)
+    ap.add_argument('--seed-offset', type=int, default=0, help='added to every run\'s torch seed (same folds, other initialisations)')
     ap.add_argument('--model-override', default='{}', help='JSON overrides of the corrected config (exploration only)')
     ap.add_argument('--train-override', default='{}', help='JSON overrides of the corrected training preset (exploration only)')
     ap.add_argument('--max-runs', type=int, default=None, help='only the first N (repeat, fold) runs')
@@ -165,6 +176,7 @@ def main(argv=None):
     print(f"{len(D['label'])} utterances, classes {list(D['classes'])}, counts {np.bincount(D['label']).tolist()}; "
           f"{a.repeats} x {a.folds}-fold CV ({n_runs} runs), rows {rows}, {a.jobs} process(es) x 1 thread", flush=True)
     res = [r for f in a.reuse for r in pd.read_csv(f).to_dict('records') if r['row'] in rows and r['seed'] < n_runs]
+    res = list({(r['row'], r['seed']): r for r in reversed(res)}.values())[::-1]   # one per (row, run): the first table that has it
     done = {(r['row'], r['seed']) for r in res}
     jobs = [] if a.report_only else [(r, n, a) for n in range(a.first_run, n_runs) for r in rows if (r, n) not in done]
     if res: print(f"reused {len(res)} finished runs from {a.reuse}; {len(jobs)} to run")
@@ -188,9 +200,10 @@ def report(df, rows, wall):
         d = df[df.row == r]
         f = lambda k: f"{d[k].mean():.4f} ± {d[k].std(ddof=1) if len(d) > 1 else 0:.4f}"
         print(f"{r:<16s} {len(d):>4d} {f('accuracy'):>15s} {f('balanced_accuracy'):>15s} {f('weighted_f1'):>15s} {d.cpu_s.mean():>10.1f}")
-    if 'probe' in rows: print('probe C chosen:', df[df.row == 'probe'].C.value_counts().to_dict())
+    for r in ('probe', 'probe_l2'):
+        if r in rows: print(f'{r} C chosen:', df[df.row == r].C.value_counts().to_dict())
     tests = {}
-    for a_, b_ in (('corrected', 'probe'), ('corrected', 'faithful'), ('faithful', 'official_repro')):
+    for a_, b_ in (('corrected', 'probe'), ('corrected', 'probe_l2'), ('corrected', 'faithful'), ('faithful', 'official_repro')):
         common = set(df[df.row == a_].seed) & set(df[df.row == b_].seed)      # paired on the runs both rows finished
         if a_ in rows and b_ in rows and len(common) > 1:
             pick = lambda r: df[(df.row == r) & df.seed.isin(common)].assign(fold=lambda d: d.seed)
@@ -203,6 +216,6 @@ def report(df, rows, wall):
     p = tests.get(('corrected', 'probe'), {}).get('t_pvalue', float('nan'))
     p2 = tests.get(('corrected', 'faithful'), {}).get('t_pvalue', float('nan'))
     print(f"RESULT official_repro_acc={mean('official_repro'):.4f} faithful_acc={mean('faithful'):.4f} corrected_acc={mean('corrected'):.4f} "
-          f"probe_acc={mean('probe'):.4f} p_value={p:.4g} p_value_vs_faithful={p2:.4g}")
+          f"probe_acc={mean('probe'):.4f} p_value={p:.4g} p_value_vs_faithful={p2:.4g} probe_l2_acc={mean('probe_l2'):.4f}")
 
 if __name__ == '__main__': main()

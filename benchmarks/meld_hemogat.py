@@ -114,7 +114,8 @@ def main():
     lr_f1 = floors[a.feature][0]
 
     seeds = [int(s) for s in a.seeds.split(',')]
-    mc = dict(hidden=a.hidden, heads=a.heads, num_layers=a.layers, k_text=a.k, dialogue_window=a.window, cmt='none', dropout=a.dropout, use_graph=True)   # the head layout of the reported MELD figures
+    mc = dict(hidden=a.hidden, heads=a.heads, num_layers=a.layers, k_text=a.k, dialogue_window=a.window, cmt='none', dropout=a.dropout, use_graph=True,
+              proj_norm='batch', input_norm='none')   # the layout of the reported MELD figures (the defaults changed after them)
     tr = dict(epochs=a.epochs, lr=a.lr, weight_decay=a.weight_decay, label_smoothing=a.label_smoothing, select_metric='weighted_f1')
     def experiment(feature, seeds): return Experiment(name=f'{a.corpus}_hemogat_text', **where,
                                                       features={'text': feature}, model='hemogat', model_config=mc, train=tr, seeds=seeds)

@@ -25,7 +25,7 @@ from .views import VectorDataset, SequenceDataset, collate_batch, epoch_seed, Le
 # %% auto #0
 __all__ = ['TrainSettings', 'set_heap_mmap_threshold', 'select_key', 'balanced_class_weights', 'task_loss', 'split_state',
            'join_state', 'Callback', 'Predictions', 'EpochSampler', 'lr_lambda', 'atomic_folder', 'save_model_folder',
-           'Trainer', 'EpochLog', 'launch_cpu_processes']
+           'Trainer', 'join_training_data', 'EpochLog', 'launch_cpu_processes']
 
 # %% ../nbs/00a_trainer.ipynb #35091bd6
 _CHOICES = {'optimizer': ('adamw', 'adam', 'sgd'), 'scheduler': ('none', 'cosine', 'linear', 'plateau', 'step'),
@@ -67,6 +67,7 @@ class TrainSettings(Settings):
     log_with: str|None = None           # experiment tracker through Accelerate (off by default)
     progress: bool = True               # tqdm bars for epochs and batches
     heap_mmap_threshold: int|None = None    # bytes; glibc: larger allocations go back to the system when freed (None = leave malloc alone)
+    train_on_val: bool = False          # a fixed schedule (chosen by cross-validation): `fit` trains on train + val, selects nothing, keeps the last epoch
 
     def __post_init__(self):
         for k, ok in _CHOICES.items():
@@ -291,6 +292,18 @@ class Trainer:
     def is_main(self)->bool: return self.accelerator.is_main_process
     @property
     def device(self): return self.accelerator.device
+
+# %% ../nbs/00a_trainer.ipynb #f034b1c7
+def join_training_data(train, val):
+    "`train` and `val` as one training set: `train.join(val)` where the data define it (graph batches), one dataset for two datasets."
+    if hasattr(train, 'join'): return train.join(val)
+    if isinstance(train, Dataset) and isinstance(val, Dataset):
+        out = torch.utils.data.ConcatDataset([train, val])
+        for k in ('labels', 'lengths'):                      # what class weights and length buckets read
+            a, b = getattr(train, k, None), getattr(val, k, None)
+            if a is not None and b is not None: setattr(out, k, np.concatenate([np.asarray(a), np.asarray(b)]))
+        return out
+    raise TypeError(f"train_on_val: cannot join a {type(train).__name__} and a {type(val).__name__} (give them a join method)")
 
 # %% ../nbs/00a_trainer.ipynb #9b486cd1
 @patch
@@ -537,6 +550,7 @@ def fit(self:Trainer, train, val=None)->pd.DataFrame:
     from tqdm.auto import tqdm
     s, acc = self.settings, self.accelerator
     if s.resume and self.out_dir is None: raise ValueError("resume=True needs out_dir (where the last checkpoint lives)")
+    if s.train_on_val and val is not None: train, val = join_training_data(train, val), None   # nothing held out: the last epoch wins
     set_heap_mmap_threshold(s.heap_mmap_threshold)
     train_loader, _, sampler = self._loader(train, train=True)
     try: steps = -(-len(train_loader) // s.accumulate)          # optimizer steps per epoch

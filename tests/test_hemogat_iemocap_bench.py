@@ -23,14 +23,14 @@ def test_hemogat_iemocap_quick(tmp_path):
                        cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
     assert r.returncode == 0, f"{r.stdout[-2000:]}\n{r.stderr[-3000:]}"
     out = r.stdout
-    for row in ('official_repro', 'faithful', 'corrected', 'probe'): assert re.search(rf'^{row}\s+\d+\s+[01]\.\d+ ± ', out, re.M), out
+    for row in ('official_repro', 'faithful', 'corrected', 'probe', 'probe_l2'): assert re.search(rf'^{row}\s+\d+\s+[01]\.\d+ ± ', out, re.M), out
     last = out.strip().splitlines()[-1]
-    assert re.fullmatch(r'RESULT official_repro_acc=[\d.]+ faithful_acc=[\d.]+ corrected_acc=[\d.]+ probe_acc=[\d.]+ p_value=\S+ p_value_vs_faithful=\S+', last), last
+    assert re.fullmatch(r'RESULT official_repro_acc=[\d.]+ faithful_acc=[\d.]+ corrected_acc=[\d.]+ probe_acc=[\d.]+ p_value=\S+ p_value_vs_faithful=\S+ probe_l2_acc=[\d.]+', last), last
     vals = dict(kv.split('=') for kv in last.split()[1:])
-    assert all(0 <= float(vals[k]) <= 1 for k in ('official_repro_acc', 'faithful_acc', 'corrected_acc', 'probe_acc'))
+    assert all(0 <= float(vals[k]) <= 1 for k in ('official_repro_acc', 'faithful_acc', 'corrected_acc', 'probe_acc', 'probe_l2_acc'))
     import pandas as pd
     runs = pd.read_csv(tmp_path/'runs.csv')
-    assert sorted(runs.row.unique()) == ['corrected', 'faithful', 'official_repro', 'probe'] and (runs.groupby('row').size() == 2).all()
+    assert sorted(runs.row.unique()) == ['corrected', 'faithful', 'official_repro', 'probe', 'probe_l2'] and (runs.groupby('row').size() == 2).all()
 
 def test_official_graph_step_for_step():
     sys.path.insert(0, str(ROOT/'benchmarks')); sys.path.insert(0, str(ROOT))
