@@ -416,17 +416,20 @@ def hemogat_data(feats:dict, y, splits:dict, config:HemoGATConfig, ids=None, met
 # %% ../nbs/02_hemogat.ipynb #110fd839
 @patch
 def join(self:GraphBatches, other:GraphBatches)->GraphBatches:
-    "One set of batches over both node sets: the same graph, or an inductive graph that extends this one's training graph."
-    g, n = self.graph, _node_store(self.graph).num_nodes
+    "One set of batches over both node sets: one graph, an inductive graph extending this training graph, or per-split graphs side by side."
+    g, n, offset = self.graph, _node_store(self.graph).num_nodes, 0
     if other.graph is not g:
         st, own = _node_store(other.graph), _node_store(g)
         own_train = 'is_eval' not in own or not bool(own.is_eval.any())              # this one is a training graph
-        extends = own_train and 'is_eval' in st and not bool(st.is_eval[:n].any()) and int((~st.is_eval).sum()) == n
-        if not extends: raise DataError("GraphBatches.join: the two node sets lie on unrelated graphs (per-split transductive graphs "
-                                        "cannot train together; build inductive graphs, or keep train_on_val=False)")
-        g = other.graph
+        if own_train and 'is_eval' in st and not bool(st.is_eval[:n].any()) and int((~st.is_eval).sum()) == n:
+            g = other.graph                                                          # inductive: it extends this training graph
+        elif own_train and ('is_eval' not in st or not bool(st.is_eval.any())):       # per-split graphs: one disjoint graph
+            from torch_geometric.data import Batch as PyGBatch
+            g, offset = PyGBatch.from_data_list([g, other.graph]), n
+        else: raise DataError("GraphBatches.join: the other node set lies on an inductive graph over another training bank")
     labels = None if self.labels is None or other.labels is None else torch.cat([self.labels, other.labels])
-    return GraphBatches(g, torch.cat([self.node_index, other.node_index]), labels=labels, ids=self.ids + other.ids,
+    return GraphBatches(g, torch.cat([self.node_index, other.node_index + offset]),
+                        labels=labels, ids=self.ids + other.ids,
                         batch_size=self.batch_size, hops=self.hops, shuffle=self.shuffle, fanout=self.fanout, seed=self.seed)
 
 # %% ../nbs/02_hemogat.ipynb #571d1537
