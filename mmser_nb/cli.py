@@ -245,8 +245,13 @@ def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds
         if n_dialogues or corpus_name: kw['corpus_kw'] = {**exp.corpus_kw, **_corpus_kw(exp.corpus, n_dialogues, corpus_name)}
         if protocol: kw['protocol_kw'] = {}
         exp = exp.replace(**kw)
-        # a YAML for a features file names its arrays `file=ANY#KEY`: they are read from the --data-dir file
-        if exp.corpus == 'embeddings' and exp.data_dir: exp = exp.replace(features=_remap_files(exp.features, 'embeddings', exp.data_dir))
+        if features: exp = exp.replace(features=parse_features(features))
+        # a YAML for a features file names its arrays `file=ANY#KEY`: they are read from the --data-dir file; one that names
+        # none takes every array of the file, as `--corpus embeddings` does
+        if exp.corpus == 'embeddings' and exp.data_dir:
+            import yaml
+            named = features or 'features' in (yaml.safe_load(Path(config).read_text()) or {})
+            exp = exp.replace(features=_remap_files(exp.features, 'embeddings', exp.data_dir) if named else _features_for('embeddings', exp.data_dir, None))
         check_model(exp.model); get_protocol(exp.protocol, **exp.protocol_kw); return exp
     if corpus not in CORPORA: raise KeyError(f"unknown corpus {corpus!r}; valid corpora: {CORPORA.names()}")
     train = {'epochs': int(epochs)} if epochs else {}
@@ -260,7 +265,7 @@ def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds
                       seeds=[int(s) for s in str(seeds or '0').split(',')], folds=folds.split(',') if folds else None, train=train)
 
 @call_parse
-def train(config:str=None,        # an experiment YAML; --data-dir, --protocol, --seeds, --folds, --epochs, --name, --corpus-name given here override it
+def train(config:str=None,        # an experiment YAML; --data-dir, --protocol, --features, --seeds, --folds, --epochs, --name, --corpus-name given here override it
           corpus:str='demo',      # corpus name
           data_dir:str=None,      # corpus root (or manifest file)
           protocol:str=None,      # protocol name (default: the corpus's default, demo4 for demo)
