@@ -17,6 +17,7 @@ the probe's C); the test fold is scored once. Single thread per process. Rows, a
 
     python benchmarks/hemogat_iemocap.py --data ../shared/data/hemogat_iemocap/train.npz            # full
     python benchmarks/hemogat_iemocap.py --data ../shared/data/hemogat_iemocap/train.npz --quick    # smoke run
+    python benchmarks/hemogat_iemocap.py --data train.npz --test test.npz --seeds 3       # a separate test file of the same kind
 
 Last line: RESULT official_repro_acc=... faithful_acc=... corrected_acc=... probe_acc=... p_value=...
 (CV means of accuracy; p_value = paired t-test corrected vs probe over the (repeat, fold) runs).
@@ -44,6 +45,24 @@ def make_folds(y, repeats:int, k:int, val_share:float=0.15, seed:int=0)->list:
         fit, val = train_test_split(tr, test_size=val_share, stratify=y[tr], random_state=seed + n)
         out.append((n // k, n % k, np.sort(fit), np.sort(val), np.sort(te)))
     return out
+
+def holdout_runs(n_train:int, y_train, n_test:int, runs:int, val_share:float=0.15)->list:
+    "(run, 0, train, val, test) for `--test`: the whole training file (a stratified `val_share` of it held out, per run) vs the test file."
+    from sklearn.model_selection import train_test_split
+    out = []
+    for n in range(runs):
+        fit, val = train_test_split(np.arange(n_train), test_size=val_share, stratify=y_train, random_state=n)
+        out.append((n, 0, np.sort(fit), np.sort(val), n_train + np.arange(n_test)))
+    return out
+
+def data_and_runs(a)->tuple[dict, list]:
+    "The arrays (training file, then the --test file if given) and the list of runs."
+    D = load(a.data)
+    if not a.test: return D, make_folds(D['label'], a.repeats, a.folds)
+    T = load(a.test)
+    if list(T['classes']) != list(D['classes']): raise SystemExit(f"--test classes {list(T['classes'])} differ from --data classes {list(D['classes'])}")
+    n = len(D['label'])
+    return {k: np.concatenate([D[k], T[k]]) for k in ('text', 'audio', 'label')} | {'classes': D['classes']}, holdout_runs(n, D['label'], len(T['label']), a.seeds)
 
 def scores(y, pred)->dict:
     from mmser_nb.metrics import compute_metrics
@@ -135,7 +154,7 @@ RUNNERS = {'official_repro': run_official_repro, 'faithful': run_faithful, 'corr
 def _job(args):
     row, n, a = args
     torch.set_num_threads(1); warnings.filterwarnings('ignore')
-    D = load(a.data); folds = make_folds(D['label'], a.repeats, a.folds)
+    D, folds = data_and_runs(a)
     t0 = time.process_time()
     r = RUNNERS[row](D, folds[n], seed=n + a.seed_offset, a=a)
     return {'row': row, 'repeat': folds[n][0], 'fold': folds[n][1], 'seed': n, **r, 'cpu_s': time.process_time() - t0}
@@ -147,6 +166,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--data', required=True, help='train.npz with text (N,768), audio (N,768), label (N,), classes')
     ap.add_argument('--repeats', type=int, default=5); ap.add_argument('--folds', type=int, default=5)
+    ap.add_argument('--test', default=None, help='a separate test file of the same kind: train on all of --data (15 %% of it for '
+                    'validation), score on this file once per seed, instead of the cross-validation')
+    ap.add_argument('--seeds', type=int, default=3, help='with --test: runs (each its own validation split and initialisation)')
     ap.add_argument('--rows', default=','.join(ROWS), help=f'comma-separated subset of {ROWS}')
     ap.add_argument('--jobs', type=int, default=1, help='worker processes (each single-threaded)')
     ap.add_argument('--k-text', type=int, default=2); ap.add_argument('--k-audio', type=int, default=8)
@@ -170,11 +192,13 @@ def main(argv=None):
     rows = [r.strip() for r in a.rows.split(',') if r.strip()]
     bad = set(rows) - set(ROWS)
     if bad: ap.error(f'unknown rows {sorted(bad)}; rows: {ROWS}')
-    D = load(a.data)
-    n_runs = len(make_folds(D['label'], a.repeats, a.folds))
+    D, all_runs = data_and_runs(a)
+    n_runs = len(all_runs)
     n_runs = min(n_runs, a.max_runs or n_runs)
+    how = (f"train on {a.data} ({len(all_runs[0][2]) + len(all_runs[0][3])}), test on {a.test} ({len(all_runs[0][4])}), {n_runs} seeds"
+           if a.test else f"{a.repeats} x {a.folds}-fold CV ({n_runs} runs)")
     print(f"{len(D['label'])} utterances, classes {list(D['classes'])}, counts {np.bincount(D['label']).tolist()}; "
-          f"{a.repeats} x {a.folds}-fold CV ({n_runs} runs), rows {rows}, {a.jobs} process(es) x 1 thread", flush=True)
+          f"{how}, rows {rows}, {a.jobs} process(es) x 1 thread", flush=True)
     res = [r for f in a.reuse for r in pd.read_csv(f).to_dict('records') if r['row'] in rows and r['seed'] < n_runs]
     res = list({(r['row'], r['seed']): r for r in reversed(res)}.values())[::-1]   # one per (row, run): the first table that has it
     done = {(r['row'], r['seed']) for r in res}

@@ -48,3 +48,17 @@ def test_official_graph_step_for_step():
     from mmser_nb.graphs import build_utterance_graph, to_flat
     ours = to_flat(build_utterance_graph({'text': t, 'audio': a}, {'text': 2, 'audio': 3}, direction='official')).edge_index
     assert set(map(tuple, ours.T.tolist())) == edges        # our 'official' direction builds the same edge set
+
+def test_hemogat_iemocap_separate_test_file(tmp_path):
+    "--test: train on the whole --data file (its own validation split per seed), score every row on the other file."
+    train, test = tmp_path/'train.npz', tmp_path/'test.npz'
+    _synthetic_npz(train, n=100, seed=0); _synthetic_npz(test, n=40, seed=1)
+    env = {**os.environ, 'PYTHONPATH': os.pathsep.join([str(ROOT), os.environ.get('PYTHONPATH', '')])}
+    r = subprocess.run([sys.executable, 'benchmarks/hemogat_iemocap.py', '--data', str(train), '--test', str(test), '--quick', '--seeds', '2',
+                        '--rows', 'corrected,probe', '--out', str(tmp_path/'runs.csv')], cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
+    assert r.returncode == 0, f"{r.stdout[-2000:]}\n{r.stderr[-3000:]}"
+    assert 'test on' in r.stdout and '(40), 2 seeds' in r.stdout, r.stdout[:500]
+    import pandas as pd
+    runs = pd.read_csv(tmp_path/'runs.csv')
+    assert (runs.groupby('row').size() == 2).all() and runs.accuracy.between(0, 1).all()
+    assert set(np.round(runs.accuracy * 40, 6) % 1) == {0.0}              # scored on the 40 test utterances
