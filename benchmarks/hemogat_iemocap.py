@@ -144,7 +144,8 @@ def run_probe(D, fold, seed, a, l2:bool=False):
         pipe = lambda C: make_pipeline(ColumnTransformer([('text', per(), slice(0, d)), ('audio', per(), slice(d, X.shape[1]))]),
                                        LogisticRegression(C=C, max_iter=3000))
     cv = StratifiedKFold(5, shuffle=True, random_state=seed)
-    cs = (PROBE_L2_CS if l2 else PROBE_CS)[1:4] if a.quick else (PROBE_L2_CS if l2 else PROBE_CS)
+    grid = PROBE_L2_CS if l2 else PROBE_CS
+    cs = grid[1:4] if a.quick else grid
     best = max(cs, key=lambda C: cross_val_score(pipe(C), X[fit], y[fit], cv=cv).mean())
     return {**scores(y[te], pipe(best).fit(X[fit], y[fit]).predict(X[te])), 'C': best}
 

@@ -235,9 +235,14 @@ def extract(corpus:str='demo',       # corpus name (demo, meld, iemocap, emodb, 
     return out
 
 # %% ../nbs/07_cli.ipynb #53f99d0f
+def _yaml_keys(path)->set:
+    import yaml
+    return set(yaml.safe_load(Path(path).read_text()) or {})
+
 def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds, folds, epochs, n_dialogues, config, corpus_name=None):
     if config:                                             # the YAML, with the options given on the command line on top
         exp = Experiment.from_yaml(config)
+        named = bool(features) or 'features' in _yaml_keys(config)   # does the YAML (or --features) name the features?
         kw = {k: v for k, v in dict(name=name, data_dir=data_dir, protocol=protocol, preset=preset).items() if v is not None}
         if seeds is not None: kw['seeds'] = [int(x) for x in str(seeds).split(',')]
         if folds: kw['folds'] = folds.split(',')
@@ -249,8 +254,6 @@ def _experiment(name, corpus, data_dir, protocol, model, features, preset, seeds
         # a YAML for a features file names its arrays `file=ANY#KEY`: they are read from the --data-dir file; one that names
         # none takes every array of the file, as `--corpus embeddings` does
         if exp.corpus == 'embeddings' and exp.data_dir:
-            import yaml
-            named = features or 'features' in (yaml.safe_load(Path(config).read_text()) or {})
             exp = exp.replace(features=_remap_files(exp.features, 'embeddings', exp.data_dir) if named else _features_for('embeddings', exp.data_dir, None))
         check_model(exp.model); get_protocol(exp.protocol, **exp.protocol_kw); return exp
     if corpus not in CORPORA: raise KeyError(f"unknown corpus {corpus!r}; valid corpora: {CORPORA.names()}")
